@@ -1,0 +1,1 @@
+"""Run leadflow on one machine without Docker."""

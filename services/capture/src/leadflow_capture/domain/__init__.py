@@ -1,0 +1,1 @@
+"""Capture's pure rules: lead sources, washing submitted text, webhook signatures."""

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from leadflow_shared.settings import ServiceSettings
+
+
+class CaptureSettings(ServiceSettings):
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    signature_tolerance_s: int = Field(default=300, ge=1)
+    ip_hash_salt: str = Field(
+        min_length=16, description="secret salt for hashing client IPs (never stored raw)"
+    )

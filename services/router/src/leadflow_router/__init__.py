@@ -1,0 +1,4 @@
+"""leadflow router: distributes scored leads to sales reps, partner resellers or nurture."""
+
+SERVICE = "router"
+SCHEMA = "router"

@@ -1,0 +1,1 @@
+"""router's pure rules: who gets a lead, and why."""

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from leadflow_shared.settings import ServiceSettings
+
+
+class ScoreSettings(ServiceSettings):
+    http_port: int = Field(default=8002, ge=1, le=65535)

@@ -1,0 +1,73 @@
+"""The command line every service has: ``leadflow-<service> api | consumer | migrate``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import typer
+import uvicorn
+
+from leadflow_shared.logging import configure_logging, get_logger
+from leadflow_shared.migrations import ensure_role_and_schema, upgrade
+from leadflow_shared.runtime import stop_on_signals
+from leadflow_shared.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str  # capture, verify, score, router
+    schema: str
+    settings: Callable[[], ServiceSettings]
+    app_factory: str  # import string of a no-argument factory returning the FastAPI app
+    worker: Callable[[ServiceSettings, asyncio.Event], Awaitable[None]]
+
+
+def build_cli(spec: ServiceSpec) -> typer.Typer:
+    app = typer.Typer(help=f"leadflow {spec.name} service", no_args_is_help=True)
+
+    @app.command()
+    def api(workers: int = typer.Option(1, min=1, help="uvicorn worker processes")) -> None:
+        """Serve the HTTP API (uvicorn)."""
+        settings = spec.settings()
+        configure_logging(spec.name, settings.log_level)
+        uvicorn.run(
+            spec.app_factory,
+            factory=True,
+            host=settings.http_host,
+            port=settings.http_port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+        )
+
+    @app.command()
+    def consumer() -> None:
+        """Consume events and relay the outbox until SIGTERM or Ctrl-C."""
+        settings = spec.settings()
+        configure_logging(spec.name, settings.log_level)
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            stop_on_signals(stop)
+            await spec.worker(settings, stop)
+
+        asyncio.run(main())
+
+    @app.command()
+    def migrate() -> None:
+        """Create the role and schema when an admin URL is given, then upgrade to head."""
+        settings = spec.settings()
+        configure_logging(spec.name, settings.log_level)
+        log = get_logger("migrate")
+        if settings.admin_database_url:
+            asyncio.run(
+                ensure_role_and_schema(
+                    settings.admin_database_url, settings.database_url, spec.schema
+                )
+            )
+        upgrade(f"leadflow_{spec.name}", settings.database_url)
+        log.info("migrations applied", schema=spec.schema)
+
+    return app

@@ -1,0 +1,61 @@
+"""The envelope every leadflow event travels in.
+
+``{"id", "type", "version", "occurred_at", "producer", "lead_id", "correlation_id",
+"causation_id", "data"}`` — the Kafka key is the lead id, so one lead's events stay in
+order; the headers repeat ``type`` and ``version``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base of every contract model: immutable; unknown fields are ignored so that v1 can grow
+    additively without breaking older consumers."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Envelope(Frozen):
+    id: uuid.UUID
+    type: str
+    version: int = Field(ge=1)
+    occurred_at: AwareDatetime
+    producer: str
+    lead_id: uuid.UUID
+    correlation_id: uuid.UUID
+    causation_id: uuid.UUID | None = None
+
+    def kafka_key(self) -> bytes:
+        return str(self.lead_id).encode()
+
+    def kafka_value(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    def kafka_headers(self) -> list[tuple[str, bytes]]:
+        return [("type", self.type.encode()), ("version", str(self.version).encode())]
+
+
+def new_envelope_fields(
+    *,
+    producer: str,
+    lead_id: uuid.UUID,
+    cause: Envelope | None = None,
+    correlation_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """Fields for a new event; when it follows from ``cause`` it inherits its correlation."""
+    if cause is not None:
+        correlation_id = cause.correlation_id
+    return {
+        "id": uuid.uuid4(),
+        "occurred_at": datetime.now(UTC),
+        "producer": producer,
+        "lead_id": lead_id,
+        "correlation_id": correlation_id or uuid.uuid4(),
+        "causation_id": cause.id if cause is not None else None,
+    }

@@ -1,0 +1,142 @@
+"""The FastAPI parts every service shares: health, readiness, metrics and error rendering."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from leadflow_shared.db import Database
+from leadflow_shared.errors import LeadflowError, Unavailable
+from leadflow_shared.logging import get_logger
+from leadflow_shared.retry import is_transient
+from leadflow_shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def error_body(
+    code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def render_error(exc: LeadflowError) -> JSONResponse:
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return JSONResponse(
+        error_body(exc.code, exc.message, exc.details), status_code=exc.status_code, headers=headers
+    )
+
+
+def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "header", "path")]
+        details.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
+    return details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LeadflowError)
+    async def _leadflow_error(_: Request, exc: LeadflowError) -> JSONResponse:
+        return render_error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            error_body("validation_failed", "the request is invalid", validation_details(exc)),
+            status_code=422,
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(_: Request, exc: DBAPIError) -> JSONResponse:
+        if not is_transient(exc):
+            raise exc
+        log.warning("database unavailable", error=repr(exc))
+        return render_error(Unavailable("the database is unavailable, retry later", retry_after=5))
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_timeout(_: Request, exc: PoolTimeoutError) -> JSONResponse:
+        return render_error(Unavailable("the service is overloaded, retry later", retry_after=2))
+
+    @app.exception_handler(OSError)
+    async def _os_error(_: Request, exc: OSError) -> JSONResponse:
+        log.warning("dependency unreachable", error=repr(exc))
+        return render_error(Unavailable("a dependency is unreachable, retry later", retry_after=5))
+
+
+async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> None:
+    """Raise unless a TCP connection to one of the bootstrap servers succeeds."""
+    last: Exception | None = None
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(host.strip("[]"), int(port)), timeout_s
+            )
+            writer.close()
+            await writer.wait_closed()
+            return
+        except (OSError, TimeoutError, ValueError) as exc:
+            last = exc
+    raise ConnectionError(f"no Kafka bootstrap server reachable ({last!r})")
+
+
+def add_operational_routes(app: FastAPI, *, db: Database, kafka_bootstrap_servers: str) -> None:
+    """``/healthz`` (process alive), ``/readyz`` (DB and Kafka reachable), ``/metrics``."""
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz() -> JSONResponse:
+        checks: dict[str, str] = {}
+        for name, check in (
+            ("database", db.ping),
+            ("kafka", lambda: kafka_reachable(kafka_bootstrap_servers)),
+        ):
+            try:
+                await asyncio.wait_for(check(), timeout=2.0)
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"unavailable: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_service_app(
+    *, service: str, description: str, settings: ServiceSettings
+) -> tuple[FastAPI, Database]:
+    """A service's FastAPI app with its database, error rendering and operations routes."""
+    db = Database(
+        settings.database_url, pool_size=settings.database_pool_size, application_name=service
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title=f"leadflow {service}", version="1", description=description, lifespan=lifespan
+    )
+    install_error_handlers(app)
+    add_operational_routes(app, db=db, kafka_bootstrap_servers=settings.kafka_bootstrap_servers)
+    return app, db

@@ -1,0 +1,57 @@
+"""The settings every leadflow service shares, read from ``LEADFLOW_*`` variables.
+
+Each service subclasses :class:`ServiceSettings`; the composition root builds it once and
+passes it down. Nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADFLOW_", extra="ignore")
+
+    # Postgres, as this service's own login role (it can touch only its own schema).
+    database_url: str = Field(
+        description="SQLAlchemy URL of the service's own role, e.g. "
+        "postgresql+asyncpg://leadflow_capture@127.0.0.1:5432/leadflow",
+    )
+    database_pool_size: int = Field(default=10, ge=1)
+    # Used only by `migrate` to create the service's role and schema when they are missing.
+    admin_database_url: str | None = None
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # On for Apache Kafka; off for brokers without InitProducerId (Tansu 0.6).
+    kafka_idempotence: bool = False
+    kafka_topic_partitions: int = Field(default=3, ge=1)
+    kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    kafka_heartbeat_interval_ms: int = Field(default=1_000, ge=100)
+    kafka_max_batch: int = Field(default=500, ge=1)
+
+    outbox_poll_interval_s: float = Field(default=0.02, gt=0)
+    outbox_batch_size: int = Field(default=500, ge=1)
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    config_file: Path | None = Field(
+        default=None, description="YAML file with sources, reps and partners"
+    )
+
+    @field_validator("database_url", "admin_database_url")
+    @classmethod
+    def _async_driver(cls, url: str | None) -> str | None:
+        """Accept plain ``postgresql://`` URLs and use the asyncpg driver for them."""
+        if url is None:
+            return None
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url[len(prefix) :]
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ValueError("must be a postgresql:// or postgresql+asyncpg:// URL")
+        return url
