@@ -25,7 +25,13 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    ConsumerRecord,
+    TopicPartition,
+)
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
@@ -151,7 +157,6 @@ class EventConsumer:
     def _make_consumer(self) -> AIOKafkaConsumer:
         s = self.settings
         return AIOKafkaConsumer(
-            *self.topics,
             bootstrap_servers=s.kafka_bootstrap_servers,
             group_id=self.group_id,
             client_id=f"leadflow-{self.service}",
@@ -165,6 +170,7 @@ class EventConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = self._make_consumer()
+        consumer.subscribe(topics=self.topics, listener=_AssignmentLog())
         if not await start_with_retry(consumer.start, "Kafka", stop):
             return
         self._consumer = consumer
@@ -204,7 +210,8 @@ class EventConsumer:
         try:
             item.event = parse_event(record.value)
         except ValidationError as exc:
-            item.dead_reason = f"invalid event: {_summarise(exc)}"
+            kind = "undecodable message" if _is_json_error(exc) else "invalid event"
+            item.dead_reason = f"{kind}: {_summarise(exc)}"
         except (UnicodeDecodeError, ValueError) as exc:
             item.dead_reason = f"undecodable message: {exc}"
         return item
@@ -333,11 +340,28 @@ class EventConsumer:
         return Outgoing(Topics.DLQ, letter, extra_headers=(("reason", reason[:500].encode()),))
 
 
+class _AssignmentLog(ConsumerRebalanceListener):
+    """Logs each assignment: "partitions assigned" tells that the consumer is ready."""
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        if revoked:
+            log.info("partitions revoked", partitions=len(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        log.info(
+            "partitions assigned", partitions=sorted(f"{p.topic}/{p.partition}" for p in assigned)
+        )
+
+
 def _uuid_or_nil(key: bytes | None) -> uuid.UUID:
     try:
         return uuid.UUID(key.decode()) if key else NIL_UUID
     except (ValueError, UnicodeDecodeError):
         return NIL_UUID
+
+
+def _is_json_error(exc: ValidationError) -> bool:
+    return any(e["type"] == "json_invalid" for e in exc.errors())
 
 
 def _summarise(exc: ValidationError) -> str:

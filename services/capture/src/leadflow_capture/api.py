@@ -145,6 +145,6 @@ def create_app(settings: CaptureSettings) -> FastAPI:
 
 
 def create_app_from_env() -> FastAPI:
-    settings = CaptureSettings()  # type: ignore[call-arg]
+    settings = CaptureSettings()
     configure_logging(SERVICE, settings.log_level)
     return create_app(settings)

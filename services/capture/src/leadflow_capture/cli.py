@@ -8,7 +8,7 @@ app = build_cli(
     ServiceSpec(
         name=SERVICE,
         schema=SCHEMA,
-        settings=lambda: CaptureSettings(),  # type: ignore[call-arg]
+        settings=CaptureSettings,
         app_factory="leadflow_capture.api:create_app_from_env",
         worker=worker.run,
     )

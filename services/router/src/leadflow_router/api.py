@@ -47,6 +47,6 @@ def create_app(settings: RouterSettings) -> FastAPI:
 
 
 def create_app_from_env() -> FastAPI:
-    settings = RouterSettings()  # type: ignore[call-arg]
+    settings = RouterSettings()
     configure_logging(SERVICE, settings.log_level)
     return create_app(settings)

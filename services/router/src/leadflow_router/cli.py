@@ -8,7 +8,7 @@ app = build_cli(
     ServiceSpec(
         name=SERVICE,
         schema=SCHEMA,
-        settings=lambda: RouterSettings(),  # type: ignore[call-arg]
+        settings=RouterSettings,
         app_factory="leadflow_router.api:create_app_from_env",
         worker=worker.run,
     )

@@ -35,6 +35,6 @@ def create_app(settings: ScoreSettings) -> FastAPI:
 
 
 def create_app_from_env() -> FastAPI:
-    settings = ScoreSettings()  # type: ignore[call-arg]
+    settings = ScoreSettings()
     configure_logging(SERVICE, settings.log_level)
     return create_app(settings)

@@ -8,7 +8,7 @@ app = build_cli(
     ServiceSpec(
         name=SERVICE,
         schema=SCHEMA,
-        settings=lambda: ScoreSettings(),  # type: ignore[call-arg]
+        settings=ScoreSettings,
         app_factory="leadflow_score.api:create_app_from_env",
         worker=worker.run,
     )

@@ -35,6 +35,6 @@ def create_app(settings: VerifySettings) -> FastAPI:
 
 
 def create_app_from_env() -> FastAPI:
-    settings = VerifySettings()  # type: ignore[call-arg]
+    settings = VerifySettings()
     configure_logging(SERVICE, settings.log_level)
     return create_app(settings)

@@ -8,7 +8,7 @@ app = build_cli(
     ServiceSpec(
         name=SERVICE,
         schema=SCHEMA,
-        settings=lambda: VerifySettings(),  # type: ignore[call-arg]
+        settings=VerifySettings,
         app_factory="leadflow_verify.api:create_app_from_env",
         worker=worker.run,
     )

@@ -1,0 +1,39 @@
+# leadflow — the commands the README gives. Everything installs itself on first use.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+# uv from PATH, else a private copy installed from PyPI under .local/tools
+UV := $(shell command -v uv 2>/dev/null || echo .local/tools/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint typecheck pytest bench clean
+
+help:
+	@echo "make run    - start broker, Postgres and all four services (Ctrl-C stops them)"
+	@echo "make test   - lint, type-check and run the whole test suite"
+	@echo "make bench  - run the benchmarks and write a report"
+
+.local/tools/bin/uv:
+	$(PYTHON) -m venv .local/tools
+	.local/tools/bin/pip install --quiet --disable-pip-version-check uv
+
+install: $(if $(filter .local/tools/bin/uv,$(UV)),.local/tools/bin/uv)
+	$(UV) sync --frozen
+
+run: install
+	$(UV) run --frozen leadflow-local run
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+typecheck: install
+	$(UV) run --frozen mypy shared/src services/capture/src services/verify/src services/score/src services/router/src deploy/local/src tests
+
+pytest: install
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf .local/test-logs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Score's pure rules: reading BANT answers, points per signal, temperature and status."""

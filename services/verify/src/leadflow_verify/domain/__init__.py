@@ -1,0 +1,1 @@
+"""Verify's pure rules: contact checks with evidence, country parsing, washing lead data."""

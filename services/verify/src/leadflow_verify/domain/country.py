@@ -1,0 +1,79 @@
+"""Country parsing: ISO 3166-1 alpha-2, alpha-3 or an English name → alpha-2.
+
+Matching is exact after folding case, accents, dots and a leading "the"; there is no
+fuzzy matching, so a typo is reported rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import pycountry
+
+# Everyday names that ISO 3166 spells differently (or not at all).
+_ALIASES: dict[str, str] = {
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "america": "US",
+    "united states of america": "US",
+    "russia": "RU",
+    "turkey": "TR",
+    "holland": "NL",
+    "ivory coast": "CI",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "burma": "MM",
+    "vatican": "VA",
+    "vatican city": "VA",
+    "palestine": "PS",
+    "brunei": "BN",
+    "micronesia": "FM",
+    "uae": "AE",
+    "drc": "CD",
+    "dr congo": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of the congo": "CG",
+}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = plain.casefold().replace(".", "").split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return " ".join(words)
+
+
+@cache
+def _index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("alpha_2", "alpha_3", "name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                index.setdefault(_fold(value), country.alpha_2)
+    for alias, code in _ALIASES.items():
+        index.setdefault(alias, code)
+    return index
+
+
+def parse_country(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code for a code or name, or None when it names no country."""
+    key = _fold(value)
+    return _index().get(key) if key else None
+
+
+def country_name(alpha_2: str) -> str:
+    """The common (or ISO short) English name of a country code."""
+    country = pycountry.countries.get(alpha_2=alpha_2)
+    if country is None:
+        return alpha_2
+    return str(getattr(country, "common_name", None) or country.name)

@@ -1,0 +1,81 @@
+"""Session-wide infrastructure: one broker, one fresh database with every service migrated."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+
+from leadflow_local.postgres import (
+    SERVICES,
+    create_database,
+    drop_database,
+    service_url,
+    with_database,
+)
+from leadflow_shared.migrations import ensure_role_and_schema, upgrade
+from leadflow_shared.settings import ServiceSettings
+from tests import infra
+
+S = TypeVar("S", bound=ServiceSettings)
+EXAMPLE_CONFIG = infra.ROOT / "deploy" / "examples" / "leadflow.yaml"
+
+
+@dataclass(frozen=True)
+class Infra:
+    kafka_bootstrap: str
+    kafka_idempotence: bool
+    admin_url: str  # admin URL of the test database
+    database: str
+
+    def service_url(self, service: str) -> str:
+        return service_url(self.admin_url, service)
+
+    def settings(self, cls: type[S], service: str, **overrides: Any) -> S:
+        """The settings ``service`` would read from LEADFLOW_* variables in this session."""
+        values: dict[str, Any] = {
+            "database_url": self.service_url(service),
+            "kafka_bootstrap_servers": self.kafka_bootstrap,
+            "kafka_idempotence": self.kafka_idempotence,
+            "kafka_session_timeout_ms": 6000,
+            "config_file": EXAMPLE_CONFIG,
+            "outbox_poll_interval_s": 0.01,
+            "database_pool_size": 5,
+            "ip_hash_salt": "test-salt-0123456789",
+        }
+        return cls(**{**values, **overrides})
+
+
+def migrate_all(admin_url: str) -> None:
+    """What `leadflow-<service> migrate` does for each service, with the admin URL set."""
+
+    def run() -> None:
+        import asyncio
+
+        for service in SERVICES:
+            url = service_url(admin_url, service)
+            asyncio.run(ensure_role_and_schema(admin_url, url, service))
+            upgrade(f"leadflow_{service}", url)
+
+    # Alembic's env runs its own event loop; keep it off the test session's thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(run).result()
+
+
+@pytest.fixture(scope="session")
+def infra_env() -> Iterator[Infra]:
+    with infra.kafka() as (bootstrap, idempotence), infra.postgres() as server_admin_url:
+        name = f"leadflow_test_{uuid.uuid4().hex[:10]}"
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(create_database, server_admin_url, name, exist_ok=False).result()
+        admin_url = with_database(server_admin_url, name)
+        try:
+            migrate_all(admin_url)
+            yield Infra(bootstrap, idempotence, admin_url, name)
+        finally:
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(drop_database, server_admin_url, name).result()

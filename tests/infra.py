@@ -1,0 +1,85 @@
+"""Where the tests get Kafka and Postgres from, in this order:
+
+1. the environment: ``LEADFLOW_TEST_KAFKA_BOOTSTRAP_SERVERS`` and ``LEADFLOW_TEST_DATABASE_URL``
+   (an admin URL of a server on which the tests may create and drop databases);
+2. testcontainers, when a Docker engine answers (Apache Kafka in KRaft mode, Postgres 16);
+3. the local way: a Tansu broker on a free loopback port, and the Postgres server on
+   127.0.0.1:5432 or else an embedded one from pgserver.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from leadflow_local.broker import TansuBroker
+from leadflow_local.postgres import EmbeddedPostgres, local_admin_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def docker_available() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        result = subprocess.run(
+            ["docker", "info", "--format", "{{.ServerVersion}}"],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+@contextmanager
+def kafka() -> Iterator[tuple[str, bool]]:
+    """Yields (bootstrap servers, whether the broker supports idempotent producers)."""
+    from_env = os.environ.get("LEADFLOW_TEST_KAFKA_BOOTSTRAP_SERVERS")
+    if from_env:
+        yield from_env, os.environ.get("LEADFLOW_TEST_KAFKA_IDEMPOTENCE", "") == "true"
+        return
+    if docker_available():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer("confluentinc/cp-kafka:7.6.1").with_kraft() as container:
+            yield container.get_bootstrap_server(), True
+        return
+    log_dir = ROOT / ".local" / "test-logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    broker = TansuBroker()
+    with open(log_dir / "tansu.log", "wb") as log:
+        broker.start(log=log)
+        try:
+            yield broker.bootstrap_servers, False
+        finally:
+            broker.stop()
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    """Yields an admin URL of a Postgres server the tests may create databases on."""
+    from_env = os.environ.get("LEADFLOW_TEST_DATABASE_URL")
+    if from_env:
+        yield from_env
+        return
+    if docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16", driver=None) as container:
+            yield container.get_connection_url()
+        return
+    local = local_admin_url()
+    if local is not None:
+        yield local
+        return
+    embedded = EmbeddedPostgres(ROOT / ".local" / "test-pgdata")
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()

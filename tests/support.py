@@ -1,0 +1,104 @@
+"""Helpers for tests that read and write the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from leadflow_shared.events import Envelope, parse_event
+
+
+async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record currently on ``topic``, from the beginning, without a consumer group."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        partitions = await _partitions(consumer, topic)
+        if not partitions:
+            return []
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        while [tp for tp in tps if await consumer.position(tp) < end[tp]]:
+            batch = await consumer.getmany(timeout_ms=500)
+            for part in batch.values():
+                records.extend(part)
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    partitions = consumer.partitions_for_topic(topic)
+    if partitions is None:
+        await consumer._client.force_metadata_update()
+        partitions = consumer.partitions_for_topic(topic)
+    return set(partitions or ())
+
+
+async def events_on(bootstrap: str, topic: str) -> list[Envelope]:
+    return [parse_event(r.value) for r in await read_topic(bootstrap, topic) if r.value]
+
+
+async def wait_for_events(
+    bootstrap: str,
+    topics: Iterable[str],
+    lead_ids: set[uuid.UUID],
+    *,
+    timeout_s: float = 30.0,
+    settle_s: float = 0.0,
+) -> dict[uuid.UUID, list[Envelope]]:
+    """Wait until every lead has at least one event on ``topics``; then (after ``settle_s``,
+    so that duplicates have a chance to show) return all their events by lead id."""
+    deadline = time.monotonic() + timeout_s
+    topics = list(topics)
+    while True:
+        found: dict[uuid.UUID, list[Envelope]] = {lead_id: [] for lead_id in lead_ids}
+        for topic in topics:
+            for event in await events_on(bootstrap, topic):
+                if event.lead_id in found:
+                    found[event.lead_id].append(event)
+        missing = [k for k, v in found.items() if not v]
+        if not missing:
+            if settle_s:
+                await asyncio.sleep(settle_s)
+                settle_s = 0.0
+                continue
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{len(missing)} of {len(lead_ids)} leads got no event on {topics}"
+            )
+        await asyncio.sleep(0.2)
+
+
+async def produce(
+    bootstrap: str,
+    topic: str,
+    value: bytes,
+    key: bytes | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
+) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+def until(predicate: Callable[[], bool], timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()

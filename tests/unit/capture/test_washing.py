@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from leadflow_capture.domain.washing import clean_optional, clean_text
+from leadflow_capture.schemas import LeadIn
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("  Ana  ", "Ana"),
+        ("Ana\x00\x07 Lopez", "Ana Lopez"),
+        ("Ana\u200b\u202eLopez", "AnaLopez"),
+        ("multi \t  space", "multi space"),
+        ("Cafe\u0301", "Café"),
+    ],
+)
+def test_clean_text(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+def test_multiline_text_keeps_paragraphs_but_not_runs_of_blank_lines() -> None:
+    assert clean_text("Hi\r\n\r\n\r\n\r\nthere  you", multiline=True) == "Hi\n\nthere you"
+
+
+def test_blank_strings_become_none_and_other_values_pass_through() -> None:
+    assert clean_optional("   \x00 ") is None
+    assert clean_optional(5) == 5
+
+
+def test_a_lead_needs_an_email_or_a_phone() -> None:
+    with pytest.raises(ValidationError, match="at least one of email or phone"):
+        LeadIn.model_validate({"first_name": "Ana", "email": "   "})
+
+
+def test_over_long_fields_and_unknown_fields_are_refused_field_by_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        LeadIn.model_validate({"email": "a@example.com", "first_name": "x" * 101, "nope": 1})
+    fields = {".".join(str(p) for p in e["loc"]) for e in info.value.errors()}
+    assert fields == {"first_name", "nope"}
+
+
+def test_the_source_default_cta_applies_when_none_is_given() -> None:
+    lead = LeadIn.model_validate({"phone": "+4520123456"})
+    assert lead.to_submission("contact_sales").cta.type == "contact_sales"
+    given = LeadIn.model_validate({"phone": "+4520123456", "cta": {"type": "pricing"}})
+    assert given.to_submission("contact_sales").cta.type == "pricing"

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from leadflow_router.domain.model import Partner, Rep, RepState, RouterConfig
+from leadflow_router.domain.routing import RoutingInput, route
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+PARTNERS = [
+    Partner(id="partner-northwind", name="Northwind", territories=("AU", "NZ")),
+    Partner(id="partner-globex", name="Globex", territories=("BR", "MX", "AR")),
+]
+
+
+def rep(
+    rep_id: str, *countries: str, active: bool = True, last: datetime | None = None
+) -> RepState:
+    return RepState(
+        rep=Rep(id=rep_id, name=rep_id.title(), territories=countries, active=active),
+        last_assigned_at=last,
+    )
+
+
+REPS = [rep("rep-anna", "DK", "SE", "NO", "FI"), rep("rep-ben", "US", "CA")]
+
+
+@pytest.mark.parametrize("temperature", ["cold", "warm", "hot"])
+def test_partner_territory_wins_whatever_the_temperature(temperature: str) -> None:
+    decision = route(RoutingInput("NZ", temperature, "lead"), REPS, PARTNERS)  # type: ignore[arg-type]
+    assert (decision.kind, decision.assignee_id) == ("partner", "partner-northwind")
+
+
+def test_inactive_partner_gets_nothing() -> None:
+    partners = [PARTNERS[0].model_copy(update={"active": False})]
+    decision = route(RoutingInput("AU", "hot", "sql"), REPS, partners)
+    assert decision.kind == "nurture"
+
+
+def test_hot_lead_goes_to_the_rep_covering_its_country() -> None:
+    decision = route(RoutingInput("CA", "hot", "mql"), REPS, PARTNERS)
+    assert (decision.kind, decision.assignee_id) == ("rep", "rep-ben")
+    assert decision.rule_path[-2:] == ("round-robin", "rep-ben")
+
+
+def test_sql_lead_goes_to_a_rep_even_when_warm() -> None:
+    assert route(RoutingInput("SE", "warm", "sql"), REPS, PARTNERS).assignee_id == "rep-anna"
+
+
+@pytest.mark.parametrize(("temperature", "status"), [("warm", "mql"), ("cold", "lead")])
+def test_leads_not_sales_ready_are_nurtured(temperature: str, status: str) -> None:
+    decision = route(RoutingInput("US", temperature, status), REPS, PARTNERS)  # type: ignore[arg-type]
+    assert (decision.kind, decision.assignee_id) == ("nurture", "nurture")
+
+
+@pytest.mark.parametrize("country", ["JP", None])
+def test_hot_lead_nobody_covers_is_nurtured_with_the_reason(country: str | None) -> None:
+    decision = route(RoutingInput(country, "hot", "sql"), REPS, PARTNERS)
+    assert decision.kind == "nurture"
+    assert "no active rep covers" in decision.reason
+
+
+def test_round_robin_gives_the_next_lead_to_whoever_waited_longest() -> None:
+    reps = [
+        rep("rep-a", "US", last=T0),
+        rep("rep-b", "US", last=T0 - timedelta(minutes=5)),
+        rep("rep-c", "US", last=T0 + timedelta(minutes=1)),
+    ]
+    assert route(RoutingInput("US", "hot", "sql"), reps, []).assignee_id == "rep-b"
+    reps.append(rep("rep-d", "US"))  # never assigned: goes first
+    assert route(RoutingInput("US", "hot", "sql"), reps, []).assignee_id == "rep-d"
+
+
+def test_inactive_reps_are_skipped() -> None:
+    reps = [rep("rep-a", "US", active=False), rep("rep-b", "US", last=T0)]
+    assert route(RoutingInput("US", "hot", "sql"), reps, []).assignee_id == "rep-b"
+
+
+def test_config_territories_must_be_country_codes() -> None:
+    with pytest.raises(ValueError, match="alpha-2"):
+        RouterConfig.model_validate(
+            {"reps": [{"id": "rep-x", "name": "X", "territories": ["USA"]}]}
+        )
+    config = RouterConfig.model_validate(
+        {"reps": [{"id": "rep-x", "name": "X", "territories": ["us"]}]}
+    )
+    assert config.reps[0].territories == ("US",)

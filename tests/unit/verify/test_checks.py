@@ -1,0 +1,316 @@
+"""Verification of submissions: acceptance, each check's evidence, and washing."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow_shared.events.v1 import Check, LeadSubmission
+from leadflow_verify.domain.checks import Verdict, verify_submission
+from leadflow_verify.domain.country import parse_country
+
+
+def verify(**fields: str) -> Verdict:
+    return verify_submission(LeadSubmission(**fields))
+
+
+def check_named(verdict: Verdict, name: str) -> Check:
+    (check,) = [c for c in verdict.checks if c.name == name]
+    return check
+
+
+# --- acceptance -----------------------------------------------------------------------
+
+
+def test_valid_email_and_phone_are_accepted_with_normalised_contact() -> None:
+    verdict = verify(email="anna@example.com", phone="+49 30 1234567")
+
+    assert verdict.accepted
+    assert verdict.reasons == ()
+    assert verdict.contact.email == "anna@example.com"
+    assert verdict.contact.phone == "+49301234567"
+    assert [(c.name, c.passed) for c in verdict.checks] == [
+        ("email_syntax", True),
+        ("phone_number", True),
+    ]
+
+
+def test_invalid_email_next_to_valid_phone_is_accepted_and_keeps_the_failed_check() -> None:
+    verdict = verify(email="anna@", phone="+1 415 555 2671")
+
+    assert verdict.accepted
+    assert verdict.reasons == ()
+    assert verdict.contact.email is None
+    assert verdict.contact.phone == "+14155552671"
+    email_check = check_named(verdict, "email_syntax")
+    assert not email_check.passed
+    assert "'anna@'" in email_check.evidence
+
+
+def test_invalid_phone_next_to_valid_email_is_accepted_without_the_phone() -> None:
+    verdict = verify(email="anna@example.com", phone="12")
+
+    assert verdict.accepted
+    assert verdict.contact.phone is None
+    assert not check_named(verdict, "phone_number").passed
+
+
+def test_invalid_email_and_phone_are_rejected_with_a_reason_per_field() -> None:
+    verdict = verify(email="not-an-email", phone="hello")
+
+    assert not verdict.accepted
+    assert [(r.code, r.field) for r in verdict.reasons] == [
+        ("invalid_email", "email"),
+        ("invalid_phone", "phone"),
+    ]
+    assert all(r.message for r in verdict.reasons)
+    assert [c.passed for c in verdict.checks] == [False, False]
+
+
+def test_invalid_email_alone_is_rejected_as_invalid_email() -> None:
+    verdict = verify(email="anna@localhost", first_name="Anna")
+
+    assert not verdict.accepted
+    assert [(r.code, r.field) for r in verdict.reasons] == [("invalid_email", "email")]
+
+
+@pytest.mark.parametrize("fields", [{}, {"email": "   ", "phone": ""}, {"first_name": "Anna"}])
+def test_no_email_and_no_phone_is_rejected_as_no_contact(fields: dict[str, str]) -> None:
+    verdict = verify(**fields)
+
+    assert not verdict.accepted
+    assert [(r.code, r.field) for r in verdict.reasons] == [("no_contact", None)]
+    assert verdict.checks == ()
+
+
+def test_rejected_lead_still_carries_its_washed_details() -> None:
+    verdict = verify(email="nope", first_name="ANNA", country="Sweden")
+
+    assert not verdict.accepted
+    assert verdict.contact.first_name == "Anna"
+    assert verdict.contact.country == "SE"
+
+
+# --- email ----------------------------------------------------------------------------
+
+
+def test_email_is_normalised_with_a_lower_case_domain_and_evidence_says_so() -> None:
+    verdict = verify(email="  Anna.Smith@EXAMPLE.Com ")
+
+    assert verdict.contact.email == "Anna.Smith@example.com"
+    check = check_named(verdict, "email_syntax")
+    assert check.passed
+    assert "example.com" in check.evidence
+    assert "normalised" in check.evidence
+
+
+def test_email_already_normal_has_no_normalisation_note() -> None:
+    check = check_named(verify(email="anna@example.com"), "email_syntax")
+
+    assert check.passed
+    assert "normalised" not in check.evidence
+
+
+@pytest.mark.parametrize(
+    "email", ["anna", "anna@", "@example.com", "anna smith@example.com", "anna@example"]
+)
+def test_malformed_emails_fail_with_the_library_reason(email: str) -> None:
+    check = check_named(verify(email=email, phone="+14155552671"), "email_syntax")
+
+    assert not check.passed
+    assert "not a valid email address" in check.evidence
+
+
+# --- phone ----------------------------------------------------------------------------
+
+
+def test_national_phone_is_read_in_the_leads_country() -> None:
+    verdict = verify(phone="030 1234567", country="DE")
+
+    assert verdict.contact.phone == "+49301234567"
+    evidence = check_named(verdict, "phone_number").evidence
+    assert "region DE" in evidence
+    assert "fixed line" in evidence
+
+
+def test_phone_region_comes_from_a_country_given_by_name() -> None:
+    verdict = verify(phone="(202) 456-1111", country="United States")
+
+    assert verdict.contact.phone == "+12024561111"
+    assert verdict.contact.country == "US"
+
+
+def test_mobile_number_type_is_named_in_the_evidence() -> None:
+    check = check_named(verify(phone="+46 70 123 45 67"), "phone_number")
+
+    assert check.passed
+    assert "mobile" in check.evidence
+    assert "region SE" in check.evidence
+
+
+def test_national_phone_without_a_known_country_fails_and_says_why() -> None:
+    verdict = verify(phone="030 1234567")
+
+    assert not verdict.accepted
+    check = check_named(verdict, "phone_number")
+    assert not check.passed
+    assert "country is unknown" in check.evidence
+
+
+def test_international_00_prefix_is_read_without_a_country() -> None:
+    assert verify(phone="0049 30 1234567").contact.phone == "+49301234567"
+
+
+def test_phone_from_another_country_is_valid_and_the_evidence_notes_it() -> None:
+    check = check_named(verify(phone="+49 30 1234567", country="US"), "phone_number")
+
+    assert check.passed
+    assert "differs from the lead's country US" in check.evidence
+
+
+def test_number_that_is_not_valid_for_the_region_fails() -> None:
+    check = check_named(verify(phone="030 12", country="DE"), "phone_number")
+
+    assert not check.passed
+    assert "030 12" in check.evidence
+
+
+# --- country --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("DE", "DE"),
+        ("de", "DE"),
+        ("DEU", "DE"),
+        ("Germany", "DE"),
+        ("United States", "US"),
+        ("united states of america", "US"),
+        ("USA", "US"),
+        ("U.S.A.", "US"),
+        ("UK", "GB"),
+        ("United Kingdom", "GB"),
+        ("the Netherlands", "NL"),
+        ("Türkiye", "TR"),
+        ("Turkiye", "TR"),
+        ("South Korea", "KR"),
+        ("  Brazil ", "BR"),
+    ],
+)
+def test_country_codes_and_names_become_alpha_2(given: str, code: str) -> None:
+    assert parse_country(given) == code
+
+
+@pytest.mark.parametrize("given", ["Atlantis", "Germny", "XX", "840", "The", ""])
+def test_unknown_countries_are_not_guessed(given: str) -> None:
+    assert parse_country(given) is None
+
+
+def test_country_check_evidence_names_the_country() -> None:
+    verdict = verify(email="anna@example.com", country="gbr")
+
+    assert verdict.contact.country == "GB"
+    check = check_named(verdict, "country")
+    assert check.passed
+    assert "GB" in check.evidence
+    assert "United Kingdom" in check.evidence
+
+
+def test_unknown_country_is_dropped_with_a_failed_check_but_the_lead_stays() -> None:
+    verdict = verify(email="anna@example.com", country="Atlantis")
+
+    assert verdict.accepted
+    assert verdict.contact.country is None
+    check = check_named(verdict, "country")
+    assert not check.passed
+    assert "'Atlantis'" in check.evidence
+
+
+# --- washing --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "washed"),
+    [
+        ("ANNA", "Anna"),
+        ("anna", "Anna"),
+        ("  anna   maria ", "Anna Maria"),
+        ("JEAN-LUC", "Jean-Luc"),
+        ("o'brien", "O'Brien"),
+        ("mcDonald", "mcDonald"),
+        ("McDonald", "McDonald"),
+        ("van der Berg", "van der Berg"),
+        ("李", "李"),
+    ],
+)
+def test_names_are_title_cased_only_when_typed_all_lower_or_all_upper(
+    given: str, washed: str
+) -> None:
+    contact = verify(email="a@example.com", first_name=given, last_name=given).contact
+
+    assert contact.first_name == washed
+    assert contact.last_name == washed
+
+
+def test_text_fields_have_whitespace_collapsed_and_blanks_dropped() -> None:
+    contact = verify(
+        email="a@example.com", company="  ACME \t Corp ", job_title="Head  of\nSales", city="   "
+    ).contact
+
+    assert contact.company == "ACME Corp"
+    assert contact.job_title == "Head of Sales"
+    assert contact.city is None
+
+
+def test_city_casing_is_washed_like_a_name() -> None:
+    assert verify(email="a@example.com", city="NEW  YORK").contact.city == "New York"
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        ("example.com", "https://example.com"),
+        ("WWW.Example.com/About?x=1", "https://www.example.com/About?x=1"),
+        ("http://Example.COM/Path", "http://example.com/Path"),
+        ("//example.com", "https://example.com"),
+        ("example.com:8080/shop", "https://example.com:8080/shop"),
+        ("https://example.com./", "https://example.com/"),
+    ],
+)
+def test_website_gets_a_scheme_and_a_lower_case_host(given: str, url: str) -> None:
+    verdict = verify(email="a@example.com", website=given)
+
+    assert verdict.contact.website == url
+    assert check_named(verdict, "website").passed
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "not a website",
+        "anna@example.com",
+        "mailto:anna@example.com",
+        "javascript:alert(1)",
+        "ftp://example.com",
+        "localhost",
+        "https://",
+        "a..b",
+    ],
+)
+def test_website_that_is_no_web_address_is_dropped_with_a_failed_check(given: str) -> None:
+    verdict = verify(email="a@example.com", website=given)
+
+    assert verdict.accepted
+    assert verdict.contact.website is None
+    assert not check_named(verdict, "website").passed
+
+
+@pytest.mark.parametrize(("given", "tag"), [("EN", "en"), (" en_US ", "en-us"), ("de-CH", "de-ch")])
+def test_language_is_lower_cased(given: str, tag: str) -> None:
+    assert verify(email="a@example.com", language=given).contact.language == tag
+
+
+def test_only_given_fields_are_checked() -> None:
+    verdict = verify(email="a@example.com", first_name="Anna")
+
+    assert [c.name for c in verdict.checks] == ["email_syntax"]
