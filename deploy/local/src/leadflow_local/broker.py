@@ -39,16 +39,23 @@ def port_open(host: str, port: int, timeout: float = 0.2) -> bool:
 
 
 class TansuBroker:
-    """One Tansu process on a loopback port; stop() ends exactly that process."""
+    """One Tansu process on a loopback port; stop() ends exactly that process.
 
-    def __init__(self, port: int | None = None, host: str = "127.0.0.1") -> None:
+    ``advertised_port`` makes clients connect elsewhere after bootstrapping (a proxy in
+    front of the broker, for outage tests); by default it is the listening port.
+    """
+
+    def __init__(
+        self, port: int | None = None, host: str = "127.0.0.1", advertised_port: int | None = None
+    ) -> None:
         self.host = host
         self.port = port or free_port(host)
+        self.advertised_port = advertised_port or self.port
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap_servers(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"{self.host}:{self.advertised_port}"
 
     def start(
         self, log: IO[bytes] | int | None = subprocess.DEVNULL, timeout_s: float = 20
@@ -56,6 +63,7 @@ class TansuBroker:
         if port_open(self.host, self.port):
             raise RuntimeError(f"port {self.port} on {self.host} is already in use")
         url = f"tcp://{self.host}:{self.port}"
+        advertised = f"tcp://{self.host}:{self.advertised_port}"
         self.process = subprocess.Popen(
             [
                 str(tansu_binary()),
@@ -63,7 +71,7 @@ class TansuBroker:
                 "--listener-url",
                 url,
                 "--advertised-listener-url",
-                url,
+                advertised,
                 "--storage-engine",
                 "memory://tansu/",
             ],
@@ -77,7 +85,7 @@ class TansuBroker:
                 raise RuntimeError(f"Tansu exited with code {self.process.returncode}")
             if time.monotonic() > deadline:
                 self.stop()
-                raise TimeoutError(f"Tansu did not listen on {self.bootstrap_servers}")
+                raise TimeoutError(f"Tansu did not listen on {self.host}:{self.port}")
             time.sleep(0.05)
 
     def stop(self, timeout_s: float = 10) -> None:
