@@ -6,7 +6,9 @@ handler (``leadflow_shared.http``) renders them all the same way::
     LeadflowError                     status, code, message, details
     ├── BadRequest (400)
     ├── Unauthorized (401)
+    ├── Forbidden (403)
     ├── NotFound (404)
+    ├── Conflict (409)
     ├── PayloadTooLarge (413)
     ├── UnsupportedMediaType (415)
     ├── Unprocessable (422)          field-level details
@@ -49,9 +51,19 @@ class Unauthorized(LeadflowError):
     code = "unauthorized"
 
 
+class Forbidden(LeadflowError):
+    status_code = 403
+    code = "forbidden"
+
+
 class NotFound(LeadflowError):
     status_code = 404
     code = "not_found"
+
+
+class Conflict(LeadflowError):
+    status_code = 409
+    code = "conflict"
 
 
 class PayloadTooLarge(LeadflowError):

@@ -90,6 +90,11 @@ def run_env(target_metadata: sa.MetaData, schema: str) -> None:
             return bool(getattr(obj, "schema", None) == schema)
         return True
 
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        # Reflect only the service's own schema (None: the default one, which is the same
+        # schema through search_path): the others are not its to read.
+        return name in (None, schema) if type_ == "schema" else True
+
     def run(connection: Connection) -> None:
         connection.execute(sa.text(f"SET search_path TO {_ident(schema)}"))
         context.configure(
@@ -98,6 +103,7 @@ def run_env(target_metadata: sa.MetaData, schema: str) -> None:
             version_table_schema=schema,
             include_schemas=True,
             include_object=include_object,
+            include_name=include_name,
             compare_type=True,
         )
         with context.begin_transaction():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from pydantic import ValidationError
 
@@ -42,8 +44,21 @@ def test_over_long_fields_and_unknown_fields_are_refused_field_by_field() -> Non
     assert fields == {"first_name", "nope"}
 
 
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
 def test_the_source_default_cta_applies_when_none_is_given() -> None:
     lead = LeadIn.model_validate({"phone": "+4520123456"})
-    assert lead.to_submission("contact_sales").cta.type == "contact_sales"
+    assert lead.to_submission("contact_sales", NOW).cta.type == "contact_sales"
     given = LeadIn.model_validate({"phone": "+4520123456", "cta": {"type": "pricing"}})
-    assert given.to_submission("contact_sales").cta.type == "pricing"
+    assert given.to_submission("contact_sales", NOW).cta.type == "pricing"
+
+
+def test_marketing_consent_is_recorded_with_its_text_and_time() -> None:
+    lead = LeadIn.model_validate(
+        {"email": "a@example.com", "consent": {"marketing": True, "text": " Email me "}}
+    )
+    consent = lead.to_submission("other", NOW).consent
+    assert (consent.marketing, consent.text, consent.given_at) == (True, "Email me", NOW)
+    refused = LeadIn.model_validate({"email": "a@example.com", "consent": {"marketing": False}})
+    assert refused.to_submission("other", NOW).consent.given_at is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -70,9 +71,13 @@ class LeadIn(_Body):
             raise ValueError("at least one of email or phone is required")
         return self
 
-    def to_submission(self, default_cta: CtaType) -> LeadSubmission:
+    def to_submission(self, default_cta: CtaType, received_at: datetime) -> LeadSubmission:
+        """The submission as recorded: the source's default CTA when none was given, and
+        the time of a marketing consent."""
         data = self.model_dump()
         data["cta"]["type"] = data["cta"]["type"] or default_cta
+        if data["consent"]["marketing"]:
+            data["consent"]["given_at"] = received_at
         return LeadSubmission.model_validate(data)
 
 

@@ -19,7 +19,46 @@ leads = sa.Table(
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("submission", JSONB, nullable=False),
     sa.Column("context", JSONB, nullable=False),
-    sa.UniqueConstraint("source_id", "idempotency_key"),
+)
+
+# Sources from the config file (read-only) and from the admin API.
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("definition", JSONB, nullable=False),
+    sa.Column("managed_by", sa.Text, nullable=False),  # "config" or "api"
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+# What makes a second submission the same lead: an Idempotency-Key or a fingerprint.
+dedupe_keys = sa.Table(
+    "dedupe_keys",
+    metadata,
+    sa.Column("source_id", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("lead_id", sa.Uuid, nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Webhook signatures already used: a replay of a signed request is refused.
+seen_signatures = sa.Table(
+    "seen_signatures",
+    metadata,
+    sa.Column("digest", sa.Text, primary_key=True),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Submissions that were counted but never became leads (honeypot), per source and day.
+spam_counts = sa.Table(
+    "spam_counts",
+    metadata,
+    sa.Column("source_id", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("reason", sa.Text, primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
 )
 
 outbox, inbox = messaging_tables(metadata)

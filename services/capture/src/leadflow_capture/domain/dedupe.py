@@ -1,0 +1,40 @@
+"""Recognising the same lead twice: an Idempotency-Key, or an identical double submit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from leadflow_shared.events.v1 import LeadSubmission
+
+IDEMPOTENCY_TTL_S = 24 * 3600
+
+
+def fingerprint(submission: LeadSubmission) -> str:
+    """A digest of what was submitted: identical submissions have the same fingerprint."""
+    canonical = json.dumps(
+        submission.model_dump(mode="json", exclude={"consent": {"given_at"}}),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return "fp:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def dedupe_key(
+    submission: LeadSubmission, idempotency_key: str | None, duplicate_window_s: int
+) -> tuple[str, int] | None:
+    """The key under which this submission is remembered, and for how many seconds.
+
+    A client's Idempotency-Key wins for a day; otherwise identical submissions within the
+    source's duplicate window are the same lead (a double click on the submit button).
+    """
+    if idempotency_key is not None:
+        return "key:" + idempotency_key, IDEMPOTENCY_TTL_S
+    if duplicate_window_s > 0:
+        return fingerprint(submission), duplicate_window_s
+    return None
+
+
+def signature_digest(signature_header: str) -> str:
+    return hashlib.sha256(signature_header.encode()).hexdigest()

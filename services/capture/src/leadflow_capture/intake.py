@@ -1,0 +1,107 @@
+"""What JSON webhooks and HTML forms share on the way in: the source, rate limits, the
+request's context, and handing the lead to the (group-committed) capture use case."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Literal
+
+from fastapi import Request
+from prometheus_client import Counter
+
+from leadflow_capture.domain.sources import Source
+from leadflow_capture.handlers import Captured, CaptureRequest, Outcome, count_spam
+from leadflow_capture.ratelimit import RateLimiter
+from leadflow_capture.registry import SourceRegistry
+from leadflow_capture.settings import CaptureSettings
+from leadflow_shared.db import Database
+from leadflow_shared.errors import BadRequest, LeadflowError, TooManyRequests
+from leadflow_shared.events.v1 import SubmissionContext
+
+SPAM = Counter(
+    "leadflow_capture_spam_total", "Submissions counted but not captured", ["source", "reason"]
+)
+ACCEPTED = Counter(
+    "leadflow_capture_accepted_total", "Submissions accepted", ["source", "channel", "replayed"]
+)
+
+Submit = Callable[[CaptureRequest], Awaitable[Outcome]]
+
+
+class Intake:
+    def __init__(
+        self,
+        *,
+        settings: CaptureSettings,
+        db: Database,
+        registry: SourceRegistry,
+        submit: Submit,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.registry = registry
+        self.submit = submit
+        self.per_source = RateLimiter(max_keys=10_000)
+        self.per_ip = RateLimiter()
+
+    async def source(self, source_id: str | None) -> Source:
+        if not source_id:
+            raise BadRequest("the X-Leadflow-Source header is required", code="missing_source")
+        source = await self.registry.get(source_id)
+        if source is None:
+            raise BadRequest(f"unknown source {source_id!r}", code="unknown_source")
+        return source
+
+    def limit_source(self, source: Source) -> None:
+        rate = source.rate_limit_per_second
+        wait = self.per_source.take(source.id, rate=rate, burst=rate)
+        if wait:
+            raise TooManyRequests(f"source {source.id} is over its rate limit", retry_after=wait)
+
+    def limit_ip(self, source: Source, request: Request) -> None:
+        per_minute = source.rate_limit_per_ip_per_minute
+        key = f"{source.id}:{self.client_ip(request)}"
+        wait = self.per_ip.take(key, rate=per_minute / 60, burst=max(3, per_minute // 6))
+        if wait:
+            raise TooManyRequests("too many submissions from your address", retry_after=wait)
+
+    def client_ip(self, request: Request) -> str:
+        if self.settings.trust_forwarded_for:
+            forwarded = request.headers.get("x-forwarded-for", "")
+            if forwarded.strip():
+                return forwarded.split(",")[0].strip()
+        return request.client.host if request.client is not None else "unknown"
+
+    def context(
+        self,
+        request: Request,
+        *,
+        channel: Literal["webhook", "form"],
+        page_url: str | None,
+        idempotency_key: str | None,
+    ) -> SubmissionContext:
+        salted = f"{self.settings.ip_hash_salt}:{self.client_ip(request)}".encode()
+        return SubmissionContext(
+            received_at=datetime.now(UTC),
+            channel=channel,
+            ip_hash=hashlib.sha256(salted).hexdigest(),
+            user_agent=(request.headers.get("user-agent") or "")[:512] or None,
+            referrer=(request.headers.get("referer") or "")[:2048] or None,
+            page_url=page_url,
+            idempotency_key=idempotency_key,
+        )
+
+    async def capture(self, request: CaptureRequest) -> Captured:
+        outcome = await self.submit(request)
+        if isinstance(outcome, LeadflowError):
+            raise outcome
+        ACCEPTED.labels(
+            request.source.id, request.context.channel, str(outcome.replayed).lower()
+        ).inc()
+        return outcome
+
+    async def count_spam(self, source: Source, reason: str) -> None:
+        SPAM.labels(source.id, reason).inc()
+        await count_spam(self.db.unit_of_work(), source.id, reason)

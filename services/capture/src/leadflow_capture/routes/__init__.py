@@ -1,0 +1,1 @@
+"""capture's HTTP routes: they parse, call the use case, and map the result."""

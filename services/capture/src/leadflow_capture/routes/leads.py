@@ -1,0 +1,136 @@
+"""``POST /v1/leads``: one lead as JSON, from a webhook or a page's script."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from leadflow_capture.domain.dedupe import signature_digest
+from leadflow_capture.domain.signature import SignatureError, verify_signature
+from leadflow_capture.handlers import CaptureRequest
+from leadflow_capture.intake import Intake
+from leadflow_capture.schemas import LeadAccepted, LeadIn
+from leadflow_shared.errors import (
+    PayloadTooLarge,
+    Unauthorized,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+
+
+def validation_error(exc: ValidationError) -> Unprocessable:
+    details = [
+        {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    return Unprocessable("the lead is invalid", details=details)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing anything over ``limit`` bytes before reading all of it."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    return bytes(body)
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def parse_lead(payload: Any) -> LeadIn:
+    try:
+        return LeadIn.model_validate(payload)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def router(intake: Intake) -> APIRouter:
+    api = APIRouter(tags=["leads"])
+    settings = intake.settings
+
+    @api.post(
+        "/v1/leads",
+        status_code=202,
+        response_model=LeadAccepted,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": LeadIn.model_json_schema()}},
+            }
+        },
+        responses={
+            400: {"description": "missing or unknown source"},
+            401: {"description": "bad, stale or replayed signature"},
+            413: {"description": "body too large"},
+            415: {"description": "not application/json"},
+            422: {"description": "invalid lead, with field-level messages"},
+            429: {"description": "over the source's rate limit (see Retry-After)"},
+            503: {"description": "cannot store the lead now (see Retry-After)"},
+        },
+    )
+    async def post_lead(
+        request: Request,
+        x_leadflow_source: Annotated[str | None, Header()] = None,
+        x_leadflow_signature: Annotated[str | None, Header()] = None,
+        idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+    ) -> JSONResponse:
+        """Accept one lead as JSON. Answers 202 only once the lead is stored in Postgres."""
+        source = await intake.source(x_leadflow_source)
+        intake.limit_source(source)
+        if media_type(request) != "application/json":
+            raise UnsupportedMediaType("send the lead as application/json")
+        body = await read_body(request, settings.max_body_bytes)
+        digest = expires = None
+        if source.secret is not None:
+            try:
+                signed_at = verify_signature(
+                    source.secret,
+                    x_leadflow_signature,
+                    body,
+                    now=time.time(),
+                    tolerance_s=settings.signature_tolerance_s,
+                )
+            except SignatureError as exc:
+                raise Unauthorized(str(exc), code="bad_signature") from None
+            digest = signature_digest(x_leadflow_signature or "")
+            expires = datetime.fromtimestamp(signed_at, UTC) + timedelta(
+                seconds=settings.signature_tolerance_s
+            )
+        try:
+            payload: Any = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise Unprocessable(
+                "the body is not valid JSON", details=[{"field": None, "message": "invalid JSON"}]
+            ) from None
+        lead = parse_lead(payload)
+        context = intake.context(
+            request, channel="webhook", page_url=lead.cta.page_url, idempotency_key=idempotency_key
+        )
+        captured = await intake.capture(
+            CaptureRequest(
+                source=source,
+                submission=lead.to_submission(source.default_cta, context.received_at),
+                context=context,
+                signature_digest=digest,
+                signature_expires_at=expires,
+            )
+        )
+        return JSONResponse(
+            LeadAccepted(lead_id=str(captured.lead_id)).model_dump(),
+            status_code=202,
+            headers={"Idempotent-Replayed": "true"} if captured.replayed else None,
+        )
+
+    return api
