@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,6 +21,7 @@ from leadflow_shared.kafka import (
 )
 from leadflow_shared.logging import get_logger
 from leadflow_shared.outbox import Outbox, OutboxRelay
+from leadflow_shared.retry import sleep_unless_stopped
 from leadflow_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -40,6 +43,7 @@ async def run_worker(
     consumer: EventConsumer | None,
     stop: asyncio.Event,
     on_start: Callable[[], Awaitable[None]] | None = None,
+    chores: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """The ``consumer`` process: create topics, then run the consumer and the outbox relay
     until ``stop`` is set (SIGTERM / SIGINT), finishing the batch in hand."""
@@ -68,6 +72,7 @@ async def run_worker(
         poll_interval_s=settings.outbox_poll_interval_s,
     )
     tasks = [asyncio.create_task(relay.run(stop), name="outbox-relay")]
+    tasks += [asyncio.create_task(chore(stop)) for chore in chores]
     if consumer is not None:
         tasks.append(asyncio.create_task(consumer.run(stop), name="consumer"))
     try:
@@ -95,6 +100,7 @@ async def run_service_worker(
     stop: asyncio.Event,
     extra_topics: Sequence[str] = (),
     on_start: Callable[[Database], Awaitable[None]] | None = None,
+    chores: Sequence[Callable[[Database, asyncio.Event], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """Wire a service's consumer process: its database, outbox, consumer and relay."""
     db = Database(settings.database_url, pool_size=3, application_name=f"{service}-worker")
@@ -122,6 +128,19 @@ async def run_service_worker(
             consumer=consumer,
             stop=stop,
             on_start=(lambda: on_start(db)) if on_start is not None else None,
+            chores=[functools.partial(chore, db) for chore in chores],
         )
     finally:
         await db.dispose()
+
+
+async def every(
+    interval_s: float, stop: asyncio.Event, work: Callable[[], Awaitable[object]], what: str
+) -> None:
+    """Run ``work`` every ``interval_s`` seconds until ``stop``; failures are logged and retried."""
+    while not stop.is_set():
+        try:
+            await work()
+        except Exception as exc:
+            log.warning(f"{what} failed", error=repr(exc))
+        await sleep_unless_stopped(stop, interval_s)
