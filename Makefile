@@ -5,6 +5,8 @@ PYTHON ?= python3
 # uv from PATH, else a private copy installed from PyPI under .local/tools
 UV := $(shell command -v uv 2>/dev/null || echo .local/tools/bin/uv)
 PYTEST_ARGS ?=
+# Trust the platform's certificate store (corporate proxies and custom CAs included).
+export UV_SYSTEM_CERTS ?= true
 
 .PHONY: help install run test lint typecheck pytest bench clean
 
@@ -15,7 +17,7 @@ help:
 
 .local/tools/bin/uv:
 	$(PYTHON) -m venv .local/tools
-	.local/tools/bin/pip install --quiet --disable-pip-version-check uv
+	.local/tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
 install: $(if $(filter .local/tools/bin/uv,$(UV)),.local/tools/bin/uv)
 	$(UV) sync --frozen
