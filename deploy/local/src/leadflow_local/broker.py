@@ -58,8 +58,13 @@ class TansuBroker:
         return f"{self.host}:{self.advertised_port}"
 
     def start(
-        self, log: IO[bytes] | int | None = subprocess.DEVNULL, timeout_s: float = 20
+        self,
+        log: IO[bytes] | int | None = subprocess.DEVNULL,
+        timeout_s: float = 20,
+        new_session: bool = False,
     ) -> None:
+        """Start and wait until it listens. ``new_session``: out of the terminal's process
+        group, so that a Ctrl-C reaches only whoever stops the broker in its own time."""
         if port_open(self.host, self.port):
             raise RuntimeError(f"port {self.port} on {self.host} is already in use")
         url = f"tcp://{self.host}:{self.port}"
@@ -78,6 +83,7 @@ class TansuBroker:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            start_new_session=new_session,
         )
         deadline = time.monotonic() + timeout_s
         while not port_open(self.host, self.port):

@@ -1,0 +1,355 @@
+"""``leadflow-local run``: the whole system on one machine, stopped cleanly on Ctrl-C.
+
+    broker (Tansu, or the one given) ─┐
+    Postgres (embedded, local, given) ┴─► migrate (4) ─► api (4) + consumer (4) ─► ready ─► wait
+
+Every child runs in its own process group with its output in ``<state>/logs``. On Ctrl-C or
+SIGTERM, or when a child dies, the services are stopped first (SIGTERM to each group, then
+SIGKILL after 10 s), then the broker and the embedded Postgres this run started.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import typer
+
+from leadflow_local import banner
+from leadflow_local.broker import port_open
+from leadflow_local.infra import (
+    Kafka,
+    PostgresChoice,
+    SetupError,
+    create_database,
+    start_kafka,
+    start_postgres,
+)
+from leadflow_local.postgres import SERVICES, service_url
+from leadflow_local.processes import Child, log_tail, service_command, spawn, stop_children
+from leadflow_local.readiness import LogWatcher, http_ready
+
+# What a consumer process logs once it is ready: capture's only relays its outbox.
+READY_EVENT = {"capture": "outbox relay started"}
+JOINED_EVENT = "partitions assigned"
+INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    repo: Path
+    state_dir: Path
+    config_file: Path
+    kafka_bootstrap: str | None
+    kafka_port: int
+    postgres: PostgresChoice
+    admin_url: str | None
+    database: str
+    port_base: int
+    pages_port: int = 0
+    session_timeout_ms: int = 6000
+    ready_timeout_s: float = 90.0
+
+    @property
+    def log_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    def http_port(self, service: str) -> int:
+        return self.port_base + SERVICES.index(service)
+
+
+class StopRequested(Exception):
+    """Ctrl-C or SIGTERM arrived."""
+
+
+class ChildExited(Exception):
+    def __init__(self, child: Child) -> None:
+        super().__init__(child.name)
+        self.child = child
+
+
+class Signals:
+    """Turns SIGINT and SIGTERM into a flag the launcher checks between steps.
+
+    A second signal a moment later makes the shutdown urgent. (One Ctrl-C can arrive twice:
+    from the terminal, and forwarded by ``uv run``.)"""
+
+    def __init__(self) -> None:
+        self.received_at: float | None = None
+        self.urgent = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> Signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+    @property
+    def received(self) -> bool:
+        return self.received_at is not None
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if self.received_at is None:
+            self.received_at = now
+        elif now - self.received_at > 1.0:
+            self.urgent = True
+
+    def check(self) -> None:
+        if self.received:
+            raise StopRequested
+
+
+def say(message: str) -> None:
+    typer.echo(message)
+
+
+def run(options: RunOptions) -> int:
+    """Run until Ctrl-C; returns the exit code (0 after a clean stop)."""
+    with Signals() as signals:
+        code = 1
+        try:
+            with ExitStack() as stack:
+                code = _Launch(options, signals, stack).run()
+        except SetupError as exc:
+            typer.echo(f"✗ {exc}", err=True)
+        except StopRequested:
+            say("… stopping")
+            code = INTERRUPTED
+        except Exception:
+            if not signals.received:
+                raise
+            code = INTERRUPTED  # a step broken by the Ctrl-C itself
+        say("stopped")
+        return code
+
+
+class _Launch:
+    def __init__(self, options: RunOptions, signals: Signals, stack: ExitStack) -> None:
+        self.o = options
+        self.signals = signals
+        self.stack = stack
+        self.children: list[Child] = []
+        self.watched: list[Child] = []  # started here but stopped separately (the broker)
+        self._stopping_registered = False
+
+    @property
+    def pids_file(self) -> Path:
+        """What this run started, one ``<pid> <name>`` per line; removed once all stopped."""
+        return self.o.state_dir / "run.pids"
+
+    def run(self) -> int:
+        o = self.o
+        self._preflight()
+        self.stack.callback(self.pids_file.unlink, missing_ok=True)
+        kafka = start_kafka(
+            self.stack, bootstrap=o.kafka_bootstrap, port=o.kafka_port, log_dir=o.log_dir
+        )
+        say(f"✓ broker {kafka.description}")
+        if kafka.broker is not None:
+            self.watched.append(kafka.broker)
+        self.signals.check()
+        pg = start_postgres(
+            self.stack, admin_url=o.admin_url, choice=o.postgres, data_dir=o.state_dir / "pgdata"
+        )
+        admin_url = create_database(pg.admin_url, o.database)
+        say(f"✓ postgres {pg.description}, database {o.database}")
+        self.signals.check()
+        envs = {s: self._service_env(s, kafka, admin_url) for s in SERVICES}
+        try:
+            self._migrate(envs, admin_url)
+            say("✓ migrations (capture, verify, score, router)")
+            infra_pids = {"postgres": pg.pid}
+            if kafka.broker is not None:
+                infra_pids["tansu"] = kafka.broker.pid
+            self._start_services(envs, infra_pids)
+            self._wait_until_ready()
+        except ChildExited as exc:
+            self._report_exit(exc.child)
+            return 1
+        banner.show(
+            ports={s: o.http_port(s) for s in SERVICES},
+            bootstrap=kafka.bootstrap_servers,
+            log_dir=o.log_dir,
+            pages_port=o.pages_port,
+            admin_key_file=self._secret_path("admin-api-key"),
+        )
+        return self._supervise()
+
+    # --- steps ------------------------------------------------------------------------
+
+    def _preflight(self) -> None:
+        if not self.o.config_file.is_file():
+            raise SetupError(f"config file not found: {self.o.config_file}")
+        for service in SERVICES:
+            port = self.o.http_port(service)
+            if port_open("127.0.0.1", port):
+                raise SetupError(
+                    f"port {port} ({service} API) is already in use: stop what listens "
+                    "there, or choose other ports with --port-base"
+                )
+        if self.o.pages_port and port_open("127.0.0.1", self.o.pages_port):
+            raise SetupError(
+                f"port {self.o.pages_port} (landing page) is already in use: choose another "
+                "with --pages-port, or 0 to serve no pages"
+            )
+
+    def _migrate(self, envs: dict[str, dict[str, str]], admin_url: str) -> None:
+        migrations = [
+            self._spawn(
+                f"{s}-migrate",
+                service_command(s, "migrate"),
+                {**envs[s], "LEADFLOW_ADMIN_DATABASE_URL": admin_url},
+            )
+            for s in SERVICES
+        ]
+        while any(m.returncode is None for m in migrations):
+            self.signals.check()
+            time.sleep(0.1)
+        failed = [m for m in migrations if m.returncode != 0]
+        for m in failed:
+            typer.echo(f"✗ {m.name} failed ({m.describe_exit()}):", err=True)
+            typer.echo(log_tail(m.log_path, 60), err=True)
+        if failed:
+            raise SetupError(f"migrations failed; logs in {self.o.log_dir}")
+
+    def _start_services(
+        self, envs: dict[str, dict[str, str]], infra_pids: dict[str, int | None]
+    ) -> None:
+        self.children.clear()  # the migrations, all finished
+        for service in SERVICES:
+            for role in ("api", "consumer"):
+                name = f"{service}-{role}"
+                self._spawn(name, service_command(service, role), envs[service])
+        if self.o.pages_port:
+            pages = self.o.repo / "deploy" / "examples"
+            self._spawn(
+                "pages",
+                [
+                    sys.executable,
+                    "-m",
+                    "http.server",
+                    str(self.o.pages_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--directory",
+                    str(pages),
+                ],
+                envs["capture"],
+            )
+        say(f"… started {len(self.children)} processes (logs in {self.o.log_dir})")
+        lines = [f"{c.pid} {c.name}" for c in self.children]
+        lines += [f"{pid} {name}" for name, pid in infra_pids.items() if pid]
+        self.pids_file.write_text("\n".join(lines) + "\n")
+
+    def _wait_until_ready(self) -> None:
+        apis = {s: f"http://127.0.0.1:{self.o.http_port(s)}/readyz" for s in SERVICES}
+        if self.o.pages_port:
+            apis["pages"] = f"http://127.0.0.1:{self.o.pages_port}/"
+        consumers = {
+            f"{s}-consumer": LogWatcher(
+                self.o.log_dir / f"{s}-consumer.log", READY_EVENT.get(s, JOINED_EVENT)
+            )
+            for s in SERVICES
+        }
+        say("… waiting for the APIs and for the consumers to join their groups (a few seconds)")
+        deadline = time.monotonic() + self.o.ready_timeout_s
+        while apis or consumers:
+            self.signals.check()
+            self._check_children()
+            for service, url in list(apis.items()):
+                if http_ready(url):
+                    del apis[service]
+                    say(f"✓ {service} API ready")
+            for name, watcher in list(consumers.items()):
+                if watcher.seen():
+                    del consumers[name]
+                    say(f"✓ {name} ready")
+            if time.monotonic() > deadline:
+                waiting = [f"{s}-api" for s in apis] + list(consumers)
+                for name in waiting:
+                    log = self.o.log_dir / f"{name}.log"
+                    typer.echo(f"--- {log} (last lines)\n{log_tail(log) or '(empty)'}", err=True)
+                raise SetupError(
+                    f"not ready after {self.o.ready_timeout_s:.0f} s: {', '.join(waiting)}"
+                )
+            time.sleep(0.2)
+
+    def _supervise(self) -> int:
+        try:
+            while True:
+                self.signals.check()
+                self._check_children()
+                time.sleep(0.2)
+        except StopRequested:
+            say("… stopping (Ctrl-C again to stop at once)")
+            return 0
+        except ChildExited as exc:
+            self._report_exit(exc.child)
+            return 1
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> Child:
+        if not self._stopping_registered:  # stopped before the broker and Postgres
+            self.stack.callback(self._stop_children)
+            self._stopping_registered = True
+        child = spawn(name, argv, env, self.o.log_dir / f"{name}.log", cwd=self.o.repo)
+        self.children.append(child)
+        return child
+
+    def _stop_children(self) -> None:
+        killed = stop_children(self.children, hurry=lambda: self.signals.urgent)
+        for child in killed:
+            typer.echo(f"! {child.name} did not stop in time and was killed", err=True)
+
+    def _check_children(self) -> None:
+        for child in [*self.children, *self.watched]:
+            if child.returncode is not None:
+                raise ChildExited(child)
+
+    def _report_exit(self, child: Child) -> None:
+        typer.echo(
+            f"✗ {child.name} exited unexpectedly ({child.describe_exit()}); "
+            f"last lines of {child.log_path}:\n{log_tail(child.log_path)}",
+            err=True,
+        )
+        typer.echo("… stopping everything", err=True)
+
+    def _service_env(self, service: str, kafka: Kafka, admin_url: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "LEADFLOW_ADMIN_DATABASE_URL"}
+        env.setdefault("LEADFLOW_IP_HASH_SALT", self._secret("ip-hash-salt"))
+        env.setdefault("LEADFLOW_ADMIN_API_KEY", self._secret("admin-api-key"))
+        env.setdefault("LEADFLOW_KAFKA_SESSION_TIMEOUT_MS", str(self.o.session_timeout_ms))
+        env.update(
+            LEADFLOW_DATABASE_URL=service_url(admin_url, service),
+            LEADFLOW_KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers,
+            LEADFLOW_CONFIG_FILE=str(self.o.config_file),
+            LEADFLOW_HTTP_PORT=str(self.o.http_port(service)),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def _secret_path(self, name: str) -> Path:
+        return self.o.state_dir / name
+
+    def _secret(self, name: str) -> str:
+        """A random secret kept in the state folder (the IP hash salt, the admin API key), so
+        that it stays the same across runs."""
+        path = self._secret_path(name)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(24) + "\n")
+            path.chmod(0o600)
+        return path.read_text().strip()
