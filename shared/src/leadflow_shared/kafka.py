@@ -166,6 +166,9 @@ class EventConsumer:
             rebalance_timeout_ms=s.kafka_session_timeout_ms,
             heartbeat_interval_ms=s.kafka_heartbeat_interval_ms,
             max_poll_records=s.kafka_max_batch,
+            # Answer a fetch as soon as records arrive, or after this long: each hop's
+            # latency, since the broker holds an empty fetch until then (default 500 ms).
+            fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -32,6 +32,7 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000)
     kafka_heartbeat_interval_ms: int = Field(default=1_000, ge=100)
     kafka_max_batch: int = Field(default=500, ge=1)
+    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=10_000)
 
     outbox_poll_interval_s: float = Field(default=0.02, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)

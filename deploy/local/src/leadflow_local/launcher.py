@@ -271,7 +271,7 @@ class _Launch:
             for service, url in list(apis.items()):
                 if http_ready(url):
                     del apis[service]
-                    say(f"✓ {service} API ready")
+                    say("✓ landing page served" if service == "pages" else f"✓ {service} API ready")
             for name, watcher in list(consumers.items()):
                 if watcher.seen():
                     del consumers[name]
