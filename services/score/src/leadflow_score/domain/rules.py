@@ -72,54 +72,55 @@ def cta_rule(lead: LeadVerifiedData) -> ScoreContribution | None:
     return ScoreContribution(rule=f"cta.{lead.cta.type}", points=points, reason=reason)
 
 
-def budget_rule(lead: LeadVerifiedData) -> ScoreContribution | None:
-    reading = read_budget(lead.bant.budget)
-    answer = _quote(lead.bant.budget)
-    if reading == "positive":
-        reason = f"has a budget: {answer}"
-    elif reading == "negative":
-        reason = f"has no budget: {answer}"
-    else:
-        return None
-    return ScoreContribution(rule="bant.budget", points=BUDGET_POINTS[reading], reason=reason)
+@dataclass(frozen=True, slots=True)
+class BantQuestion:
+    """One BANT answer's rule: how to read it, and the points and reason per reading."""
+
+    field: str  # budget, authority, need, timeline
+    read: Callable[[str | None], str | None]
+    points: dict[str, int]
+    reasons: dict[str, str]
+
+    def __call__(self, lead: LeadVerifiedData) -> ScoreContribution | None:
+        answer: str | None = getattr(lead.bant, self.field)
+        reading = self.read(answer)
+        if reading is None or reading not in self.reasons:
+            return None
+        return ScoreContribution(
+            rule=f"bant.{self.field}",
+            points=self.points[reading],
+            reason=f"{self.reasons[reading]}: {_quote(answer)}",
+        )
 
 
-def authority_rule(lead: LeadVerifiedData) -> ScoreContribution | None:
-    reading = read_authority(lead.bant.authority)
-    answer = _quote(lead.bant.authority)
-    if reading == "positive":
-        reason = f"is a decision maker: {answer}"
-    elif reading == "negative":
-        reason = f"is not a decision maker: {answer}"
-    else:
-        return None
-    return ScoreContribution(rule="bant.authority", points=AUTHORITY_POINTS[reading], reason=reason)
-
-
-def need_rule(lead: LeadVerifiedData) -> ScoreContribution | None:
-    reading = read_need(lead.bant.need)
-    answer = _quote(lead.bant.need)
-    if reading == "positive":
-        reason = f"stated a need: {answer}"
-    elif reading == "negative":
-        reason = f"stated no need: {answer}"
-    else:
-        return None
-    return ScoreContribution(rule="bant.need", points=NEED_POINTS[reading], reason=reason)
-
-
-def timeline_rule(lead: LeadVerifiedData) -> ScoreContribution | None:
-    reading = read_timeline(lead.bant.timeline)
-    answer = _quote(lead.bant.timeline)
-    if reading == "soon":
-        reason = f"plans to buy within 3 months: {answer}"
-    elif reading == "later":
-        reason = f"plans to buy later than 3 months: {answer}"
-    elif reading == "negative":
-        reason = f"has no buying timeline: {answer}"
-    else:
-        return None
-    return ScoreContribution(rule="bant.timeline", points=TIMELINE_POINTS[reading], reason=reason)
+budget_rule = BantQuestion(
+    "budget",
+    read_budget,
+    BUDGET_POINTS,
+    {"positive": "has a budget", "negative": "has no budget"},
+)
+authority_rule = BantQuestion(
+    "authority",
+    read_authority,
+    AUTHORITY_POINTS,
+    {"positive": "is a decision maker", "negative": "is not a decision maker"},
+)
+need_rule = BantQuestion(
+    "need",
+    read_need,
+    NEED_POINTS,
+    {"positive": "stated a need", "negative": "stated no need"},
+)
+timeline_rule = BantQuestion(
+    "timeline",
+    read_timeline,
+    TIMELINE_POINTS,
+    {
+        "soon": "plans to buy within 3 months",
+        "later": "plans to buy later than 3 months",
+        "negative": "has no buying timeline",
+    },
+)
 
 
 def fit_rule(lead: LeadVerifiedData) -> ScoreContribution | None:
