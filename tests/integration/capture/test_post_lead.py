@@ -104,7 +104,9 @@ async def test_malformed_leads_get_field_level_422_and_nothing_is_stored(
     assert await counts(capture_db) == before
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00", b"", b'{"email": "a@example.com"'])
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"\xff\xfe\x00", b"", b'{"email": "a@example.com"', b"[" * 5000]
+)
 async def test_unparseable_bodies_get_422(capture: httpx.AsyncClient, raw: bytes) -> None:
     response = await capture.post(
         "/v1/leads", content=raw, headers={**WEB, "Content-Type": "application/json"}
@@ -183,8 +185,29 @@ async def test_bad_or_stale_signatures_get_401(
         {"phone": "+1" + "9" * 38},
         {"email": "a@example.com", "custom": {str(i): i for i in range(60)}},
         {"email": "a@example.com", "utm": {"source": {"nested": True}}},
+        {"email": "a@example.com", "custom": {"nul": "a\u0000b", "\u0000": ["\u0000"]}},
     ],
 )
 async def test_odd_input_never_gets_a_5xx(capture: httpx.AsyncClient, body: Any) -> None:
     response = await capture.post("/v1/leads", json=body, headers=WEB)
     assert response.status_code in (202, 422), response.text
+
+
+async def test_custom_text_that_postgres_cannot_store_is_washed_or_refused(
+    capture: httpx.AsyncClient, capture_db: asyncpg.Connection
+) -> None:
+    washed = await capture.post(
+        "/v1/leads", json={"email": "nul@example.com", "custom": {"note": "a\u0000b"}}, headers=WEB
+    )
+    assert washed.status_code == 202, washed.text
+    stored = await capture_db.fetchval(
+        "SELECT submission->'custom'->>'note' FROM capture.leads WHERE id = $1",
+        uuid.UUID(washed.json()["lead_id"]),
+    )
+    assert stored == "ab"
+    lone_surrogate = b'{"email": "a@example.com", "custom": {"note": "\\ud800"}}'
+    refused = await capture.post(
+        "/v1/leads", content=lone_surrogate, headers={**WEB, "Content-Type": "application/json"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"][0]["field"] == "custom"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from leadflow_capture.domain.washing import clean_optional, clean_text
+from leadflow_capture.domain.washing import clean_free_form, clean_optional, clean_text
 from leadflow_capture.schemas import LeadIn
 
 
@@ -62,3 +62,16 @@ def test_marketing_consent_is_recorded_with_its_text_and_time() -> None:
     assert (consent.marketing, consent.text, consent.given_at) == (True, "Email me", NOW)
     refused = LeadIn.model_validate({"email": "a@example.com", "consent": {"marketing": False}})
     assert refused.to_submission("other", NOW).consent.given_at is None
+
+
+def test_free_form_data_loses_nul_and_control_characters_but_keeps_its_shape() -> None:
+    raw = {"a\x00": ["x\x00y", {"n": 1, "t": "line\nbreak"}], "b": None}
+    assert clean_free_form(raw) == {"a": ["xy", {"n": 1, "t": "line\nbreak"}], "b": None}
+
+
+@pytest.mark.parametrize("raw", [{"s": "\ud800"}, {"deep": [[[[[[[[[["x"]]]]]]]]]]}])
+def test_free_form_data_that_cannot_be_stored_is_refused(raw: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        clean_free_form(raw)
+    with pytest.raises(ValidationError):
+        LeadIn.model_validate({"email": "a@example.com", "custom": raw})

@@ -9,7 +9,7 @@ from leadflow_capture.domain.sources import CaptureConfig
 from leadflow_capture.handlers import CaptureRequest, Outcome, capture_leads
 from leadflow_capture.intake import Intake
 from leadflow_capture.registry import SourceRegistry
-from leadflow_capture.routes import admin, leads
+from leadflow_capture.routes import admin, forms, leads
 from leadflow_capture.settings import CaptureSettings
 from leadflow_shared.config import load_config
 from leadflow_shared.http import create_service_app
@@ -37,6 +37,7 @@ def create_app(settings: CaptureSettings) -> FastAPI:
     )
     app.include_router(leads.router(intake))
     app.include_router(admin.router(intake))
+    app.include_router(forms.router(intake))
     return app
 
 

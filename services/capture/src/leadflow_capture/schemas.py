@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from leadflow_capture.domain.washing import clean_optional
+from leadflow_capture.domain.washing import clean_free_form, clean_optional
 from leadflow_shared.events.v1 import CtaType, LeadSubmission
 
 Text = Annotated[str | None, BeforeValidator(clean_optional)]
 LongText = Annotated[str | None, BeforeValidator(lambda v: clean_optional(v, multiline=True))]
+FreeForm = Annotated[dict[str, Any], BeforeValidator(clean_free_form)]
 
 
 def _short(n: int) -> Any:
@@ -63,7 +64,7 @@ class LeadIn(_Body):
     utm: UtmIn = Field(default_factory=UtmIn)
     consent: ConsentIn = Field(default_factory=ConsentIn)
     bant: BantIn = Field(default_factory=BantIn)
-    custom: dict[str, Any] = Field(default_factory=dict, max_length=50)
+    custom: FreeForm = Field(default_factory=dict, max_length=50)
 
     @model_validator(mode="after")
     def _reachable(self) -> LeadIn:

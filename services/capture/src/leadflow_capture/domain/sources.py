@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from leadflow_capture.domain.forms import is_lead_field
 from leadflow_shared.events.v1 import CtaType
 
 SOURCE_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -49,6 +50,13 @@ class Source(BaseModel):
     @classmethod
     def _redirects_are_absolute(cls, value: str | None) -> str | None:
         return _http_url(value)
+
+    @field_validator("honeypot_field")
+    @classmethod
+    def _honeypot_is_not_a_lead_field(cls, value: str) -> str:
+        if is_lead_field(value):
+            raise ValueError(f"{value!r} is a lead's field; the honeypot needs a name of its own")
+        return value
 
     @field_validator("allowed_origins")
     @classmethod

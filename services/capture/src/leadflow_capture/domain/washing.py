@@ -28,3 +28,27 @@ def clean_optional(value: Any, *, multiline: bool = False) -> Any:
     if isinstance(value, str):
         return clean_text(value, multiline=multiline) or None
     return value
+
+
+MAX_FREE_FORM_DEPTH = 8
+
+
+def clean_free_form(value: Any, depth: int = 0) -> Any:
+    """Free-form data (a lead's ``custom``) as Postgres can store it: control and invisible
+    characters (NUL above all) are stripped from keys and strings, the shape is kept.
+    Text that is not valid Unicode, or nesting deeper than a few levels, is refused."""
+    if depth > MAX_FREE_FORM_DEPTH:
+        raise ValueError(f"nested more than {MAX_FREE_FORM_DEPTH} levels deep")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("not valid Unicode text") from None
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {
+            clean_free_form(str(k), depth): clean_free_form(v, depth + 1) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [clean_free_form(v, depth + 1) for v in value]
+    return value

@@ -110,7 +110,7 @@ def router(intake: Intake) -> APIRouter:
             )
         try:
             payload: Any = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Unprocessable(
                 "the body is not valid JSON", details=[{"field": None, "message": "invalid JSON"}]
             ) from None
