@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Trust the platform's certificate store (corporate proxies and custom CAs included).
 export UV_SYSTEM_CERTS ?= true
 
-.PHONY: help install run test lint typecheck pytest bench clean
+.PHONY: help install browser run test lint typecheck pytest bench clean
 
 help:
 	@echo "make run    - start broker, Postgres and all four services (Ctrl-C stops them)"
@@ -32,7 +32,17 @@ lint: install
 typecheck: install
 	$(UV) run --frozen mypy shared/src services/capture/src services/verify/src services/score/src services/router/src deploy/local/src tests
 
-pytest: install
+# The landing-page tests drive Debian's Chromium; install it when missing (needs root + apt).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (Debian package) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "the browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
+
+pytest: install browser
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest

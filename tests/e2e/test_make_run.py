@@ -145,9 +145,11 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         services = ("capture", "verify", "score", "router")
         expected = [f"{s}-{role}" for s in services for role in ("api", "consumer")]
         assert sorted(pids.values()) == sorted([*expected, "pages", "tansu"])
-        async with httpx.AsyncClient(timeout=10) as client:
-            page = await client.get(f"http://127.0.0.1:{pages_port}/leadflow.yaml")
-        assert page.status_code == 200 and "web-form" in page.text
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{pages_port}") as client:
+            page = await client.get("/landing-page.html")
+            config = await client.get("/leadflow.yaml")  # holds the example webhook secret
+        assert page.status_code == 200 and "/v1/forms/web-form" in page.text
+        assert config.status_code == 404
 
         async with httpx.AsyncClient(base_url=capture, timeout=10) as client:
             response = await client.post(

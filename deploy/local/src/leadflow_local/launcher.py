@@ -233,18 +233,16 @@ class _Launch:
                 name = f"{service}-{role}"
                 self._spawn(name, service_command(service, role), envs[service])
         if self.o.pages_port:
-            pages = self.o.repo / "deploy" / "examples"
             self._spawn(
                 "pages",
                 [
                     sys.executable,
                     "-m",
-                    "http.server",
+                    "leadflow_local.pages",
+                    "--port",
                     str(self.o.pages_port),
-                    "--bind",
-                    "127.0.0.1",
                     "--directory",
-                    str(pages),
+                    str(self.o.repo / "deploy" / "examples"),
                 ],
                 envs["capture"],
             )
@@ -256,7 +254,7 @@ class _Launch:
     def _wait_until_ready(self) -> None:
         apis = {s: f"http://127.0.0.1:{self.o.http_port(s)}/readyz" for s in SERVICES}
         if self.o.pages_port:
-            apis["pages"] = f"http://127.0.0.1:{self.o.pages_port}/"
+            apis["pages"] = f"http://127.0.0.1:{self.o.pages_port}/landing-page.html"
         consumers = {
             f"{s}-consumer": LogWatcher(
                 self.o.log_dir / f"{s}-consumer.log", READY_EVENT.get(s, JOINED_EVENT)
