@@ -167,6 +167,8 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         code = await asyncio.to_thread(launcher.stop)
         assert code == 0, launcher.output
         assert launcher.lines[-1] == "stopped", launcher.output
+        # Every service stopped on SIGTERM by itself: none had to be killed.
+        assert "did not stop in time" not in launcher.output
         left = {pid: name for pid, name in pids.items() if alive(pid)}
         assert not left, f"left running: {left}"
         assert not (tmp_path / "run.pids").exists()

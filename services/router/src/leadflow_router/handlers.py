@@ -20,7 +20,10 @@ from leadflow_shared.events import (
     Topics,
     new_envelope_fields,
 )
+from leadflow_shared.logging import get_logger
 from leadflow_shared.outbox import Outgoing
+
+log = get_logger(__name__)
 
 
 async def route_scored_lead(session: AsyncSession, event: LeadScored) -> Sequence[Outgoing]:
@@ -51,6 +54,9 @@ async def route_scored_lead(session: AsyncSession, event: LeadScored) -> Sequenc
         return []
     if decision.kind == "rep":
         await repo.mark_assigned(decision.assignee_id)
+    log.info(
+        "lead routed", assignee=f"{decision.kind}:{decision.assignee_id}", reason=decision.reason
+    )
     assignee = Assignee(kind=decision.kind, id=decision.assignee_id)
     routed = LeadRouted(
         **new_envelope_fields(producer=SERVICE, lead_id=event.lead_id, cause=event),

@@ -15,10 +15,13 @@ from leadflow_shared.events import (
     Topics,
     new_envelope_fields,
 )
+from leadflow_shared.logging import get_logger
 from leadflow_shared.outbox import Outgoing
 from leadflow_verify import SERVICE
 from leadflow_verify.domain.checks import verify_submission
 from leadflow_verify.repository import VerificationRepository
+
+log = get_logger(__name__)
 
 
 async def verify_lead(session: AsyncSession, event: LeadCaptured) -> Sequence[Outgoing]:
@@ -38,6 +41,7 @@ async def verify_lead(session: AsyncSession, event: LeadCaptured) -> Sequence[Ou
         return []
     envelope = new_envelope_fields(producer=SERVICE, lead_id=event.lead_id, cause=event)
     if not verdict.accepted:
+        log.info("lead rejected", reasons=[r.code for r in verdict.reasons])
         rejected = LeadRejected(
             **envelope,
             data=LeadRejectedData(
