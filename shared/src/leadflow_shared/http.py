@@ -57,21 +57,24 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
-    @app.exception_handler(DBAPIError)
-    async def _database_error(_: Request, exc: DBAPIError) -> JSONResponse:
-        if not is_transient(exc):
+    async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        unavailable = as_unavailable(exc)
+        if unavailable is None:
             raise exc
-        log.warning("database unavailable", error=repr(exc))
-        return render_error(Unavailable("the database is unavailable, retry later", retry_after=5))
+        return render_error(unavailable)
 
-    @app.exception_handler(PoolTimeoutError)
-    async def _pool_timeout(_: Request, exc: PoolTimeoutError) -> JSONResponse:
-        return render_error(Unavailable("the service is overloaded, retry later", retry_after=2))
+    for kind in (DBAPIError, PoolTimeoutError, OSError):
+        app.add_exception_handler(kind, _unavailable)
 
-    @app.exception_handler(OSError)
-    async def _os_error(_: Request, exc: OSError) -> JSONResponse:
-        log.warning("dependency unreachable", error=repr(exc))
-        return render_error(Unavailable("a dependency is unreachable, retry later", retry_after=5))
+
+def as_unavailable(exc: Exception) -> Unavailable | None:
+    """The 503 an infrastructure failure means to a client (None: not one of those)."""
+    if isinstance(exc, PoolTimeoutError):
+        return Unavailable("the service is overloaded, retry later", retry_after=2)
+    if isinstance(exc, DBAPIError | OSError) and is_transient(exc):
+        log.warning("dependency unavailable", error=repr(exc))
+        return Unavailable("the database or broker is unavailable, retry later", retry_after=5)
+    return None
 
 
 async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> None:

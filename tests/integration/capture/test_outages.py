@@ -31,6 +31,12 @@ async def test_postgres_down_answers_503_with_retry_after_then_recovers(infra_en
         assert down.status_code == 503
         assert int(down.headers["Retry-After"]) > 0
         assert down.json()["error"]["code"] == "unavailable"
+        # A browser posting the form without script is sent to the error page instead.
+        form = await client.post("/v1/forms/web-form", data={"email": "d@example.com"})
+        assert form.status_code == 303
+        assert form.headers["Location"].startswith(
+            "http://127.0.0.1:8080/error.html?reason=unavailable"
+        )
         ready = await client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["checks"]["database"] != "ok"
 

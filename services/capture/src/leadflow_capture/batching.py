@@ -36,7 +36,7 @@ class Batcher(Generic[T, R]):
         *,
         max_batch: int = 100,
         max_wait_ms: float = 0.0,
-        max_concurrent_flushes: int = 2,
+        max_concurrent_flushes: int = 1,
     ) -> None:
         if max_batch < 1 or max_concurrent_flushes < 1 or max_wait_ms < 0:
             raise ValueError("max_batch and max_concurrent_flushes must be ≥ 1, max_wait_ms ≥ 0")

@@ -25,7 +25,7 @@ from leadflow_capture.intake import Intake
 from leadflow_capture.routes.leads import parse_lead
 from leadflow_capture.schemas import LeadAccepted
 from leadflow_shared.errors import Forbidden, LeadflowError, NotFound, Unprocessable
-from leadflow_shared.http import render_error
+from leadflow_shared.http import as_unavailable, render_error
 from leadflow_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -249,6 +249,11 @@ def router(intake: Intake) -> APIRouter:
             captured = await submit(source, request)
         except LeadflowError as exc:
             return reply.refused(exc)
+        except Exception as exc:
+            unavailable = as_unavailable(exc)  # e.g. Postgres down: the browser is told so
+            if unavailable is None:
+                raise
+            return reply.refused(unavailable)
         return reply.accepted(captured)
 
     return api
