@@ -130,8 +130,10 @@ async def test_an_exception_as_a_result_fails_only_that_item() -> None:
         return [bad if i == 2 else i for i in items]
 
     batcher = Batcher(flush)
-    outcomes = await asyncio.gather(*(batcher.submit(i) for i in range(4)), return_exceptions=True)
-    assert outcomes == [0, 1, bad, 3]
+    waiters = [asyncio.create_task(batcher.submit(i)) for i in range(4)]
+    with pytest.raises(ValueError, match="poison"):
+        await waiters[2]
+    assert [await w for w in (waiters[0], waiters[1], waiters[3])] == [0, 1, 3]
 
 
 async def test_a_flush_returning_the_wrong_number_of_results_fails_the_batch() -> None:
@@ -139,7 +141,9 @@ async def test_a_flush_returning_the_wrong_number_of_results_fails_the_batch() -
         return items[:-1]
 
     batcher = Batcher(short)
-    outcomes = await asyncio.gather(*(batcher.submit(i) for i in range(3)), return_exceptions=True)
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(*(batcher.submit(i) for i in range(3)), return_exceptions=True), timeout=5
+    )
     assert all(isinstance(o, RuntimeError) for o in outcomes)
 
 

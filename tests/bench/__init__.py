@@ -1,0 +1,1 @@
+"""``make bench``: capture's durable intake against a parse-and-validate-only baseline."""
