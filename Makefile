@@ -47,5 +47,8 @@ pytest: install browser
 
 test: lint typecheck pytest
 
+bench: install
+	$(UV) run --frozen python -m tests.bench.run
+
 clean:
 	rm -rf .local/test-logs .pytest_cache .mypy_cache .ruff_cache

@@ -108,24 +108,22 @@ def targets(args: argparse.Namespace, database_url: str) -> list[Target]:
         ),
         "capture": Target(
             "capture",
-            "`leadflow-capture api` as shipped",
+            f"`leadflow-capture api` as shipped: group commit (at most {args.batch_max} leads "
+            f"a transaction, {args.batch_flushes} transaction(s) at a time)",
             [str(BIN / "leadflow-capture"), "api", "--workers", workers],
-            capture_env,
-            durable=True,
-        ),
-        "capture-batched": Target(
-            "capture-batched",
-            f"capture with group commit (tests/bench/batched_app.py: max_batch {args.batch_max}, "
-            f"max_wait_ms {args.batch_wait_ms:g}, {args.batch_flushes} flush(es) at a time"
-            f"{', gc.freeze() after start-up' if args.gc_freeze else ''})",
-            [*uvicorn, *quiet, "tests.bench.batched_app:create_app_from_env"],
             {
                 **capture_env,
-                "LEADFLOW_BENCH_BATCH_MAX": str(args.batch_max),
-                "LEADFLOW_BENCH_BATCH_WAIT_MS": str(args.batch_wait_ms),
-                "LEADFLOW_BENCH_BATCH_FLUSHES": str(args.batch_flushes),
-                "LEADFLOW_BENCH_GC_FREEZE": "1" if args.gc_freeze else "0",
+                "LEADFLOW_COMMIT_BATCH_MAX": str(args.batch_max),
+                "LEADFLOW_COMMIT_BATCH_WAIT_MS": str(args.batch_wait_ms),
+                "LEADFLOW_COMMIT_FLUSHES": str(args.batch_flushes),
             },
+            durable=True,
+        ),
+        "capture-unbatched": Target(
+            "capture-unbatched",
+            "the same, one transaction per request (LEADFLOW_COMMIT_BATCH_MAX=1)",
+            [str(BIN / "leadflow-capture"), "api", "--workers", workers],
+            {**capture_env, "LEADFLOW_COMMIT_BATCH_MAX": "1"},
             durable=True,
         ),
     }
@@ -491,11 +489,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=5.0, help="seconds per closed-loop run")
     p.add_argument("--open-duration", type=float, default=10.0)
     p.add_argument("--warmup", type=float, default=2.0)
-    p.add_argument("--targets", default="baseline,capture,capture-batched")
+    p.add_argument("--targets", default="baseline,capture,capture-unbatched")
     p.add_argument("--batch-max", type=int, default=100)
     p.add_argument("--batch-wait-ms", type=float, default=0.0)
     p.add_argument("--batch-flushes", type=int, default=1)
-    p.add_argument("--gc-freeze", action="store_true", help="gc.freeze() in capture-batched")
     p.add_argument("--keep-db", action="store_true", help="leave leadflow_bench in place")
     p.add_argument("--report", type=Path, default=OUT / "capture.md")
     return p.parse_args(argv)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -125,7 +126,11 @@ def add_operational_routes(app: FastAPI, *, db: Database, kafka_bootstrap_server
 
 
 def create_service_app(
-    *, service: str, description: str, settings: ServiceSettings
+    *,
+    service: str,
+    description: str,
+    settings: ServiceSettings,
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> tuple[FastAPI, Database]:
     """A service's FastAPI app with its database, error rendering and operations routes."""
     db = Database(
@@ -134,7 +139,13 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # What is alive after start-up lives as long as the process: keep it out of the
+        # collector's full passes, whose pauses otherwise reach ~100 ms under load.
+        gc.collect()
+        gc.freeze()
         yield
+        for step in on_shutdown:
+            await step()
         await db.dispose()
 
     app = FastAPI(

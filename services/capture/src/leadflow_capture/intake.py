@@ -17,7 +17,7 @@ from leadflow_capture.ratelimit import RateLimiter
 from leadflow_capture.registry import SourceRegistry
 from leadflow_capture.settings import CaptureSettings
 from leadflow_shared.db import Database
-from leadflow_shared.errors import BadRequest, LeadflowError, TooManyRequests
+from leadflow_shared.errors import BadRequest, LeadflowError, TooManyRequests, Unprocessable
 from leadflow_shared.events.v1 import SubmissionContext
 
 SPAM = Counter(
@@ -28,6 +28,17 @@ ACCEPTED = Counter(
 )
 
 Submit = Callable[[CaptureRequest], Awaitable[Outcome]]
+
+
+def idempotency_key(header: str | None) -> str | None:
+    """The Idempotency-Key header's value: blank is none; over 255 characters is refused."""
+    key = (header or "").strip()
+    if len(key) > 255:
+        raise Unprocessable(
+            "the Idempotency-Key is too long",
+            details=[{"field": "Idempotency-Key", "message": "at most 255 characters"}],
+        )
+    return key or None
 
 
 class Intake:

@@ -18,6 +18,30 @@ from leadflow_capture.tables import dedupe_keys, leads, seen_signatures, sources
 Key = tuple[str, str]  # (source_id, key)
 
 
+def _claim_signature() -> Any:
+    insert = pg_insert(seen_signatures)
+    return insert.on_conflict_do_update(
+        index_elements=["digest"],
+        set_={"expires_at": insert.excluded.expires_at},
+        where=seen_signatures.c.expires_at < sa.func.now(),
+    ).returning(seen_signatures.c.digest)
+
+
+def _claim_key() -> Any:
+    insert = pg_insert(dedupe_keys)
+    return insert.on_conflict_do_update(
+        index_elements=["source_id", "key"],
+        set_={"lead_id": insert.excluded.lead_id, "expires_at": insert.excluded.expires_at},
+        where=dedupe_keys.c.expires_at < sa.func.now(),
+    ).returning(dedupe_keys.c.source_id, dedupe_keys.c.key, dedupe_keys.c.lead_id)
+
+
+# Built once and executed with a list of rows (executemany), so that SQLAlchemy compiles
+# each only once; a multi-row .values([...]) would be compiled anew for every batch.
+CLAIM_SIGNATURE = _claim_signature()
+CLAIM_KEY = _claim_key()
+
+
 class LeadRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -26,17 +50,8 @@ class LeadRepository:
         """Remember signatures; returns those not seen before (the others are replays)."""
         if not expiring:
             return set()
-        stmt = (
-            pg_insert(seen_signatures)
-            .values([{"digest": d, "expires_at": expiring[d]} for d in sorted(expiring)])
-            .on_conflict_do_update(
-                index_elements=["digest"],
-                set_={"expires_at": sa.literal_column("excluded.expires_at")},
-                where=seen_signatures.c.expires_at < sa.func.now(),
-            )
-            .returning(seen_signatures.c.digest)
-        )
-        return set((await self.session.execute(stmt)).scalars())
+        rows = [{"digest": d, "expires_at": expiring[d]} for d in sorted(expiring)]
+        return set((await self.session.execute(CLAIM_SIGNATURE, rows)).scalars())
 
     async def claim_keys(
         self, wanted: Mapping[Key, tuple[uuid.UUID, datetime]]
@@ -49,13 +64,8 @@ class LeadRepository:
             {"source_id": s, "key": k, "lead_id": lead_id, "expires_at": expires}
             for (s, k), (lead_id, expires) in sorted(wanted.items())
         ]
-        insert = pg_insert(dedupe_keys).values(rows)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["source_id", "key"],
-            set_={"lead_id": insert.excluded.lead_id, "expires_at": insert.excluded.expires_at},
-            where=dedupe_keys.c.expires_at < sa.func.now(),
-        ).returning(dedupe_keys.c.source_id, dedupe_keys.c.key, dedupe_keys.c.lead_id)
-        owners = {(r.source_id, r.key): r.lead_id for r in await self.session.execute(stmt)}
+        claimed = await self.session.execute(CLAIM_KEY, rows)
+        owners = {(r.source_id, r.key): r.lead_id for r in claimed}
         taken = [k for k in wanted if k not in owners]
         if taken:
             pairs = sa.tuple_(dedupe_keys.c.source_id, dedupe_keys.c.key).in_(taken)

@@ -18,6 +18,10 @@ class CaptureSettings(ServiceSettings):
         description="key for the sources admin API (Authorization: Bearer …); unset: disabled",
     )
     sources_refresh_s: float = Field(default=2.0, gt=0)
+    # Group commit: concurrent requests share one transaction (see batching.py).
+    commit_batch_max: int = Field(default=100, ge=1, le=1000)
+    commit_batch_wait_ms: float = Field(default=0.0, ge=0, le=100)
+    commit_flushes: int = Field(default=1, ge=1, le=16)
     trust_forwarded_for: bool = Field(
         default=False, description="take the client IP from X-Forwarded-For (behind a proxy)"
     )

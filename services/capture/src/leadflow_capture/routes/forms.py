@@ -21,7 +21,7 @@ from leadflow_capture.domain.forms import form_field, read_form, with_params
 from leadflow_capture.domain.sources import Source
 from leadflow_capture.formbody import FORM_TYPES, read_form_body
 from leadflow_capture.handlers import Captured, CaptureRequest
-from leadflow_capture.intake import Intake
+from leadflow_capture.intake import Intake, idempotency_key
 from leadflow_capture.routes.leads import parse_lead
 from leadflow_capture.schemas import LeadAccepted
 from leadflow_shared.errors import Forbidden, LeadflowError, NotFound, Unprocessable
@@ -131,16 +131,6 @@ def as_form_fields(exc: Unprocessable) -> Unprocessable:
     return Unprocessable(exc.message, code=exc.code, details=details)
 
 
-def idempotency_key(request: Request) -> str | None:
-    key = (request.headers.get("idempotency-key") or "").strip()
-    if len(key) > 255:
-        raise Unprocessable(
-            "the Idempotency-Key is too long",
-            details=[{"field": "Idempotency-Key", "message": "at most 255 characters"}],
-        )
-    return key or None
-
-
 def router(intake: Intake) -> APIRouter:
     api = APIRouter(tags=["forms"])
     settings = intake.settings
@@ -165,7 +155,7 @@ def router(intake: Intake) -> APIRouter:
     async def submit(source: Source, request: Request) -> Captured:
         intake.limit_ip(source, request)
         intake.limit_source(source)
-        key = idempotency_key(request)
+        key = idempotency_key(request.headers.get("idempotency-key"))
         fields = await read_form_body(request, limit=settings.max_body_bytes, max_fields=MAX_FIELDS)
         post = read_form(fields, source.honeypot_field)
         if post.honeypot:
