@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import (
@@ -138,6 +138,11 @@ class Database:
             result = await work(uow.session)
             await uow.commit()
             return result
+
+    async def scalar(self, statement: sa.Executable) -> Any:
+        """One read-only statement outside any unit of work."""
+        async with self.engine.connect() as conn:
+            return (await conn.execute(statement)).scalar()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -95,7 +96,15 @@ async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> Non
     raise ConnectionError(f"no Kafka bootstrap server reachable ({last!r})")
 
 
-def add_operational_routes(app: FastAPI, *, db: Database, kafka_bootstrap_servers: str) -> None:
+OUTBOX_BACKLOG = Gauge(
+    "leadflow_outbox_backlog", "Events waiting in the outbox for the relay", ["service"]
+)
+OUTBOX_BACKLOG_SQL = sa.text("SELECT count(*) FROM outbox")  # the role's own schema
+
+
+def add_operational_routes(
+    app: FastAPI, *, service: str, db: Database, kafka_bootstrap_servers: str
+) -> None:
     """``/healthz`` (process alive), ``/readyz`` (DB and Kafka reachable), ``/metrics``."""
 
     @app.get("/healthz", tags=["operations"])
@@ -122,6 +131,12 @@ def add_operational_routes(app: FastAPI, *, db: Database, kafka_bootstrap_server
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     async def metrics() -> PlainTextResponse:
+        """Prometheus text: this process's counters, and the service's outbox backlog."""
+        try:
+            backlog = await asyncio.wait_for(db.scalar(OUTBOX_BACKLOG_SQL), timeout=2.0)
+            OUTBOX_BACKLOG.labels(service).set(float(backlog or 0))
+        except Exception as exc:
+            log.warning("outbox backlog unknown", error=repr(exc))
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -152,5 +167,7 @@ def create_service_app(
         title=f"leadflow {service}", version="1", description=description, lifespan=lifespan
     )
     install_error_handlers(app)
-    add_operational_routes(app, db=db, kafka_bootstrap_servers=settings.kafka_bootstrap_servers)
+    add_operational_routes(
+        app, service=service, db=db, kafka_bootstrap_servers=settings.kafka_bootstrap_servers
+    )
     return app, db

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from prometheus_client import start_http_server
 
 from leadflow_shared.db import Database
 from leadflow_shared.events import Topics
@@ -56,6 +57,9 @@ async def run_worker(
             client_id=f"leadflow-{service}-admin",
         )
 
+    if settings.consumer_metrics_port is not None:
+        # The consumer's own counters (events consumed, retries, relay errors).
+        start_http_server(settings.consumer_metrics_port, addr=settings.http_host)
     if not await start_with_retry(create_topics, "Kafka", stop):
         return
     if on_start is not None:

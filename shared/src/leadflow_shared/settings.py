@@ -37,6 +37,9 @@ class ServiceSettings(BaseSettings):
     outbox_poll_interval_s: float = Field(default=0.02, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
 
+    consumer_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="serve the consumer process's /metrics here"
+    )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -211,3 +211,16 @@ async def test_custom_text_that_postgres_cannot_store_is_washed_or_refused(
     )
     assert refused.status_code == 422
     assert refused.json()["error"]["details"][0]["field"] == "custom"
+
+
+async def test_metrics_show_the_outbox_backlog_and_the_accepted_leads(
+    capture: httpx.AsyncClient, capture_db: asyncpg.Connection
+) -> None:
+    await capture.post("/v1/leads", json={"email": "m@example.com"}, headers=WEB)
+    text = (await capture.get("/metrics")).text
+    backlog = await capture_db.fetchval("SELECT count(*) FROM capture.outbox")
+    assert f'leadflow_outbox_backlog{{service="capture"}} {float(backlog)}' in text
+    assert (
+        'leadflow_capture_accepted_total{channel="webhook",replayed="false",source="web-form"}'
+        in text
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from leadflow_capture import worker as capture_worker
@@ -64,8 +66,12 @@ async def test_relay_waits_out_a_broker_outage_and_loses_nothing(
     broker = TansuBroker(advertised_port=proxy_port)
     proxy = CuttableProxy("127.0.0.1", broker.port)
     proxy.port = proxy_port
+    metrics_port = free_port()
     settings = infra_env.settings(
-        CaptureSettings, "capture", kafka_bootstrap_servers=broker.bootstrap_servers
+        CaptureSettings,
+        "capture",
+        kafka_bootstrap_servers=broker.bootstrap_servers,
+        consumer_metrics_port=metrics_port,
     )
     first_lead, second_lead = uuid.uuid4(), uuid.uuid4()
     first = [feedback(first_lead, n) for n in range(3)]
@@ -95,6 +101,13 @@ async def test_relay_waits_out_a_broker_outage_and_loses_nothing(
             broker.bootstrap_servers, [Topics.FEEDBACK], {second_lead}, timeout_s=45, settle_s=0.5
         )
         assert [e.id for e in got[second_lead]] == [m.event.id for m in second]
+        # The consumer process serves its own counters.
+        async with httpx.AsyncClient() as client:
+            scraped = (await client.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+        published = re.search(
+            r'leadflow_outbox_published_total\{service="capture"\} (\S+)', scraped
+        )
+        assert published is not None and float(published.group(1)) >= len(first + second)
     finally:
         stop.set()
         await asyncio.wait_for(worker, timeout=30)
