@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from leadflow_local.broker import TansuBroker
-from leadflow_local.postgres import EmbeddedPostgres, local_admin_url
+from leadflow_local.postgres import admin_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,12 +74,5 @@ def postgres() -> Iterator[str]:
         with PostgresContainer("postgres:16", driver=None) as container:
             yield container.get_connection_url()
         return
-    local = local_admin_url()
-    if local is not None:
-        yield local
-        return
-    embedded = EmbeddedPostgres(ROOT / ".local" / "test-pgdata")
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
+    with admin_server(None, ROOT / ".local" / "test-pgdata") as url:
+        yield url

@@ -33,8 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,10 +43,9 @@ import asyncpg
 
 from leadflow_local.broker import free_port
 from leadflow_local.postgres import (
-    EmbeddedPostgres,
+    admin_server,
     create_database,
     drop_database,
-    local_admin_url,
     plain_dsn,
     service_url,
     with_database,
@@ -136,19 +134,11 @@ def targets(args: argparse.Namespace, database_url: str) -> list[Target]:
 # --- infrastructure -------------------------------------------------------------------
 
 
-@contextmanager
-def postgres_server() -> Iterator[str]:
+def postgres_server() -> AbstractContextManager[str]:
     """An admin URL of the server the bench database is created on."""
-    from_env = os.environ.get("LEADFLOW_BENCH_DATABASE_URL")
-    local = from_env or local_admin_url()
-    if local is not None:
-        yield local
-        return
-    embedded = EmbeddedPostgres(ROOT / ".local" / "bench-pgdata")
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
+    return admin_server(
+        os.environ.get("LEADFLOW_BENCH_DATABASE_URL"), ROOT / ".local" / "bench-pgdata"
+    )
 
 
 def migrate(admin_url: str, database_url: str) -> None:

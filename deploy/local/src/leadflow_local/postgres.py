@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -99,3 +101,18 @@ class EmbeddedPostgres:
         server, self._server = self._server, None
         if server is not None:
             server.cleanup()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def admin_server(given: str | None, data_dir: Path) -> Iterator[str]:
+    """An admin URL: ``given`` when set, else the local server, else an embedded one with
+    its data in ``data_dir`` (stopped again on exit)."""
+    found = given or local_admin_url()
+    if found is not None:
+        yield found
+        return
+    embedded = EmbeddedPostgres(data_dir)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
