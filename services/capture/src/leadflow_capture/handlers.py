@@ -97,8 +97,10 @@ async def capture_leads(uow: UnitOfWork, requests: Sequence[CaptureRequest]) -> 
         rows = []
         for i, lead_id in new_ids.items():
             key_of = keyed.get(i)
-            if key_of is not None and owners[key_of] != lead_id:
-                outcomes[i] = Captured(owners[key_of], replayed=True)
+            # A key missing from owners expired and was forgotten meanwhile: a new lead.
+            owner = owners.get(key_of, lead_id) if key_of is not None else lead_id
+            if owner != lead_id:
+                outcomes[i] = Captured(owner, replayed=True)
                 continue
             r = requests[i]
             outcomes[i] = Captured(lead_id, replayed=False)
