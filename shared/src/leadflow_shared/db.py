@@ -72,6 +72,8 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        # Errors and logs must not carry statement parameters: they hold leads' contact data.
+        hide_parameters=True,
         pool_recycle=1800,
         connect_args={
             "server_settings": {"application_name": application_name},

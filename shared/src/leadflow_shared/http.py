@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -65,7 +66,7 @@ def install_error_handlers(app: FastAPI) -> None:
             raise exc
         return render_error(unavailable)
 
-    for kind in (DBAPIError, PoolTimeoutError, OSError):
+    for kind in (DBAPIError, PoolTimeoutError, OSError, asyncpg.PostgresError):
         app.add_exception_handler(kind, _unavailable)
 
 
@@ -73,7 +74,7 @@ def as_unavailable(exc: Exception) -> Unavailable | None:
     """The 503 an infrastructure failure means to a client (None: not one of those)."""
     if isinstance(exc, PoolTimeoutError):
         return Unavailable("the service is overloaded, retry later", retry_after=2)
-    if isinstance(exc, DBAPIError | OSError) and is_transient(exc):
+    if isinstance(exc, DBAPIError | OSError | asyncpg.PostgresError) and is_transient(exc):
         log.warning("dependency unavailable", error=repr(exc))
         return Unavailable("the database or broker is unavailable, retry later", retry_after=5)
     return None

@@ -260,6 +260,7 @@ class EventConsumer:
                 if item.inbox_id not in fresh:
                     EVENTS_CONSUMED.labels(self.service, topic, "duplicate").inc()
                     continue
+                fresh.discard(item.inbox_id)  # the same event twice in one batch: once
                 if item.event is None:
                     outgoing.append(self._dead_letter(item, item.dead_reason or "unknown"))
                     EVENTS_CONSUMED.labels(self.service, topic, "dead_lettered").inc()

@@ -28,9 +28,10 @@ def _plain_dsn(url: str) -> str:
 
 
 def _ident(name: str) -> str:
-    if not name.replace("_", "").isalnum():
-        raise ValueError(f"unsafe SQL identifier: {name!r}")
-    return f'"{name}"'
+    """A quoted SQL identifier (any name a database, role or schema may have)."""
+    if not name or "\x00" in name:
+        raise ValueError(f"invalid SQL identifier: {name!r}")
+    return '"' + name.replace('"', '""') + '"'
 
 
 async def ensure_role_and_schema(admin_url: str, service_url: str, schema: str) -> None:

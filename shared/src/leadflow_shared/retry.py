@@ -9,9 +9,29 @@ import random
 import sqlalchemy.exc
 from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 
+# SQLSTATE classes and codes that mean "try again": connection exceptions (08), insufficient
+# resources (53), operator intervention such as a shutdown or a server starting up (57P),
+# and serialization failures and deadlocks (40001, 40P01).
+_TRANSIENT_SQLSTATE_PREFIXES = ("08", "53", "57P")
+_TRANSIENT_SQLSTATES = {"40001", "40P01"}
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for candidate in (exc, getattr(exc, "orig", None), getattr(exc, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
+
 
 def is_transient(exc: BaseException) -> bool:
-    """True for failures of the infrastructure (database or broker unreachable, timeouts)."""
+    """True for failures of the infrastructure (database or broker unreachable, restarting,
+    overloaded; deadlocks; timeouts): worth retrying, never a reason to drop a message."""
+    sqlstate = _sqlstate(exc)
+    if sqlstate is not None and (
+        sqlstate.startswith(_TRANSIENT_SQLSTATE_PREFIXES) or sqlstate in _TRANSIENT_SQLSTATES
+    ):
+        return True
     if isinstance(exc, sqlalchemy.exc.DBAPIError):
         if exc.connection_invalidated:
             return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import asyncpg
@@ -21,7 +22,11 @@ async def test_postgres_down_answers_503_with_retry_after_then_recovers(infra_en
     proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    app = create_app(infra_env.settings(CaptureSettings, "capture", database_url=via_proxy))
+    app = create_app(
+        infra_env.settings(
+            CaptureSettings, "capture", database_url=via_proxy, sources_refresh_s=0.2
+        )
+    )
     async with client_for(app) as client:
         ok = await client.post("/v1/leads", json={"email": "a@example.com"}, headers=WEB)
         assert ok.status_code == 202
@@ -31,7 +36,9 @@ async def test_postgres_down_answers_503_with_retry_after_then_recovers(infra_en
         assert down.status_code == 503
         assert int(down.headers["Retry-After"]) > 0
         assert down.json()["error"]["code"] == "unavailable"
-        # A browser posting the form without script is sent to the error page instead.
+        # A browser posting the form without script is sent to the error page instead, also
+        # once the cached sources are due for a reload that cannot happen.
+        await asyncio.sleep(0.5)
         form = await client.post("/v1/forms/web-form", data={"email": "d@example.com"})
         assert form.status_code == 303
         assert form.headers["Location"].startswith(

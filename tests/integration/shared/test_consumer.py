@@ -123,6 +123,14 @@ async def test_a_redelivered_event_is_handled_once(
     assert recorder.calls == [event.id]
 
 
+async def test_the_same_event_twice_in_one_batch_is_handled_once(
+    consumer: EventConsumer, recorder: Recorder
+) -> None:
+    event = captured()
+    await consumer.process([captured_record(event), captured_record(event)])
+    assert recorder.calls == [event.id]
+
+
 async def test_undecodable_records_are_dead_lettered_with_their_bytes(
     consumer: EventConsumer, db: Database, recorder: Recorder
 ) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncpg
+import pytest
 import sqlalchemy.exc
 from aiokafka.errors import KafkaConnectionError
 
@@ -27,3 +29,25 @@ def test_backoff_grows_then_stays_capped_and_resets() -> None:
     assert delays[-1] >= 0.5
     backoff.reset()
     assert backoff.next_delay() <= 0.1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
+        asyncpg.exceptions.AdminShutdownError("terminating connection"),
+        asyncpg.exceptions.TooManyConnectionsError("too many clients"),
+        asyncpg.exceptions.DeadlockDetectedError("deadlock detected"),
+        asyncpg.exceptions.SerializationError("could not serialize access"),
+    ],
+)
+def test_a_restarting_overloaded_or_deadlocked_database_is_transient(error: Exception) -> None:
+    assert is_transient(error)
+    wrapped = sqlalchemy.exc.DBAPIError("SELECT 1", {}, error)  # as SQLAlchemy raises it
+    assert is_transient(wrapped)
+
+
+def test_constraint_violations_are_not_transient() -> None:
+    error = asyncpg.exceptions.UniqueViolationError("duplicate key")
+    assert not is_transient(error)
+    assert not is_transient(sqlalchemy.exc.DBAPIError("INSERT", {}, error))

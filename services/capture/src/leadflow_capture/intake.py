@@ -80,9 +80,10 @@ class Intake:
 
     def client_ip(self, request: Request) -> str:
         if self.settings.trust_forwarded_for:
+            # The address our proxy saw is the last one: it appends it; clients write the rest.
             forwarded = request.headers.get("x-forwarded-for", "")
             if forwarded.strip():
-                return forwarded.split(",")[0].strip()
+                return forwarded.split(",")[-1].strip()
         return request.client.host if request.client is not None else "unknown"
 
     def context(

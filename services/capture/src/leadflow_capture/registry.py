@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from leadflow_capture.domain.sources import Source
 from leadflow_capture.handlers import list_sources, sync_config_sources
 from leadflow_shared.db import Database
+from leadflow_shared.logging import get_logger
+
+log = get_logger(__name__)
 
 
 class SourceRegistry:
@@ -41,10 +44,20 @@ class SourceRegistry:
             return self._sources
         async with self._lock:
             if time.monotonic() - self._loaded_at >= self.refresh_s:
-                if not self._synced:
-                    await sync_config_sources(self.db.unit_of_work(), self.configured)
-                    self._synced = True
-                loaded = await list_sources(self.db.unit_of_work())
-                self._sources = {s.id: (s, managed_by) for s, managed_by in loaded}
-                self._loaded_at = time.monotonic()
+                try:
+                    await self._reload()
+                except Exception as exc:
+                    if not self._synced:
+                        raise  # never loaded: nothing to fall back on
+                    # Postgres is away: keep answering with the sources last seen (a lead
+                    # cannot be stored now anyway, but the client gets the right answer).
+                    log.warning("sources not reloaded; using the last ones", error=repr(exc))
         return self._sources
+
+    async def _reload(self) -> None:
+        if not self._synced:
+            await sync_config_sources(self.db.unit_of_work(), self.configured)
+        loaded = await list_sources(self.db.unit_of_work())
+        self._sources = {s.id: (s, managed_by) for s, managed_by in loaded}
+        self._synced = True
+        self._loaded_at = time.monotonic()

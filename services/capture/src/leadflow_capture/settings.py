@@ -23,5 +23,6 @@ class CaptureSettings(ServiceSettings):
     commit_batch_wait_ms: float = Field(default=0.0, ge=0, le=100)
     commit_flushes: int = Field(default=1, ge=1, le=16)
     trust_forwarded_for: bool = Field(
-        default=False, description="take the client IP from X-Forwarded-For (behind a proxy)"
+        default=False,
+        description="behind one reverse proxy: the client IP is the last X-Forwarded-For entry",
     )

@@ -34,7 +34,3 @@ def dedupe_key(
     if duplicate_window_s > 0:
         return fingerprint(submission), duplicate_window_s
     return None
-
-
-def signature_digest(signature_header: str) -> str:
-    return hashlib.sha256(signature_header.encode()).hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 
 class SignatureError(Exception):
@@ -15,10 +16,21 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={mac}"
 
 
+@dataclass(frozen=True)
+class VerifiedSignature:
+    timestamp: int
+    mac: str  # the v1 value that matched
+
+    def digest(self) -> str:
+        """What identifies this signature, however its header was spelled (spaces, extra
+        keys, several v1 values): a replay with a re-spelled header is still a replay."""
+        return hashlib.sha256(f"{self.timestamp}.{self.mac}".encode()).hexdigest()
+
+
 def verify_signature(
     secret: str, header: str | None, body: bytes, *, now: float, tolerance_s: int
-) -> int:
-    """Check the header against the body; returns its timestamp or raises SignatureError."""
+) -> VerifiedSignature:
+    """Check the header against the body; raises SignatureError when it does not hold."""
     if not header:
         raise SignatureError("missing X-Leadflow-Signature header")
     parts: dict[str, list[str]] = {}
@@ -33,6 +45,7 @@ def verify_signature(
     if abs(now - timestamp) > tolerance_s:
         raise SignatureError("signature timestamp is outside the allowed tolerance")
     expected = sign(secret, body, timestamp).split("v1=", 1)[1]
-    if not any(hmac.compare_digest(expected, given) for given in parts.get("v1", [])):
-        raise SignatureError("signature does not match the body")
-    return timestamp
+    for given in parts.get("v1", []):
+        if hmac.compare_digest(expected, given.lower()):
+            return VerifiedSignature(timestamp, expected)
+    raise SignatureError("signature does not match the body")

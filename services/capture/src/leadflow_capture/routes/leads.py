@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from leadflow_capture.domain.dedupe import signature_digest
 from leadflow_capture.domain.signature import SignatureError, verify_signature
 from leadflow_capture.handlers import CaptureRequest
 from leadflow_capture.intake import Intake
@@ -123,7 +122,7 @@ def router(intake: Intake) -> APIRouter:
         digest = expires = None
         if source.secret is not None:
             try:
-                signed_at = verify_signature(
+                signature = verify_signature(
                     source.secret,
                     x_leadflow_signature,
                     body,
@@ -132,8 +131,8 @@ def router(intake: Intake) -> APIRouter:
                 )
             except SignatureError as exc:
                 raise Unauthorized(str(exc), code="bad_signature") from None
-            digest = signature_digest(x_leadflow_signature or "")
-            expires = datetime.fromtimestamp(signed_at, UTC) + timedelta(
+            digest = signature.digest()
+            expires = datetime.fromtimestamp(signature.timestamp, UTC) + timedelta(
                 seconds=settings.signature_tolerance_s
             )
         try:
