@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import time
 import uuid
 from collections import Counter
 from typing import Any
@@ -109,9 +111,11 @@ async def test_redelivered_scored_event_is_not_routed_twice(pipeline: Pipeline) 
     await produce(bootstrap, Topics.SCORED, scored.kafka_value(), scored.kafka_key())
     copy = scored.model_copy(update={"id": uuid.uuid4()})
     await produce(bootstrap, Topics.SCORED, copy.kafka_value(), copy.kafka_key())
-    # A lead posted afterwards reaching the end proves the router got past both copies.
-    sentinel = await pipeline.post_lead({"email": "after@example.com", "country": "DE"})
-    await wait_for_events(bootstrap, [Topics.ROUTED], {sentinel}, timeout_s=30, settle_s=1.0)
+    # A third copy for another lead, on the same partition (same key) after the two: once it
+    # is routed, the router has certainly processed both copies before it.
+    sentinel = scored.model_copy(update={"id": uuid.uuid4(), "lead_id": uuid.uuid4()})
+    await produce(bootstrap, Topics.SCORED, sentinel.kafka_value(), scored.kafka_key())
+    await wait_for_events(bootstrap, [Topics.ROUTED], {sentinel.lead_id}, timeout_s=30)
 
     routed = [e for e in await events_on(bootstrap, Topics.ROUTED) if e.lead_id == lead_id]
     assert len(routed) == 1
@@ -127,12 +131,16 @@ async def test_poison_messages_land_in_the_dead_letter_topic_and_the_pipeline_go
     await produce(bootstrap, Topics.CAPTURED, garbage, key=b"poison-1")
     await produce(bootstrap, Topics.CAPTURED, wrong_shape, key=b"poison-2")
 
+    by_value: dict[bytes, DeadLetter] = {}
+    deadline = time.monotonic() + 30
+    while not {garbage, wrong_shape} <= by_value.keys() and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        letters = [e for e in await events_on(bootstrap, Topics.DLQ) if isinstance(e, DeadLetter)]
+        by_value = {base64.b64decode(e.data.original_value_b64): e for e in letters}
+    assert garbage in by_value and wrong_shape in by_value
+    # And the pipeline goes on after them.
     sentinel = await pipeline.post_lead({"email": "still.flowing@example.com", "country": "SE"})
     await wait_for_events(bootstrap, [Topics.ROUTED], {sentinel}, timeout_s=30)
-
-    letters = [e for e in await events_on(bootstrap, Topics.DLQ) if isinstance(e, DeadLetter)]
-    by_value = {base64.b64decode(e.data.original_value_b64): e for e in letters}
-    assert garbage in by_value and wrong_shape in by_value
     for poison in (garbage, wrong_shape):
         letter = by_value[poison]
         assert letter.data.original_topic == Topics.CAPTURED
