@@ -34,7 +34,7 @@ def show(
         ("kafka", bootstrap),
         ("logs", str(log_dir)),
     ]
-    tail = "uv run leadflow-local tail leads.routed.v1"
+    tail = ".venv/bin/leadflow-local tail leads.routed.v1"
     if bootstrap != DEFAULT_BOOTSTRAP:
         tail += f" --bootstrap-servers {bootstrap}"
     lines = [
