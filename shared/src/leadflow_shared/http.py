@@ -40,10 +40,14 @@ def render_error(exc: LeadflowError) -> JSONResponse:
     )
 
 
-def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{"field": "utm.source", "message": …}`` details (the request
+    part FastAPI puts first, ``body`` or ``query``, is not part of the field's name)."""
     details = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "header", "path")]
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "header", "path"):
+            loc = loc[1:]
         details.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
     return details
 
@@ -56,7 +60,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(
-            error_body("validation_failed", "the request is invalid", validation_details(exc)),
+            error_body("validation_failed", "the request is invalid", field_errors(exc.errors())),
             status_code=422,
         )
 

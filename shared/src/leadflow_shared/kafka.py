@@ -152,7 +152,6 @@ class EventConsumer:
         self.handlers = handlers
         self.group_id = group_id or f"leadflow-{service}"
         self.max_attempts = max_attempts
-        self._consumer: AIOKafkaConsumer | None = None
 
     def _make_consumer(self) -> AIOKafkaConsumer:
         s = self.settings
@@ -176,7 +175,6 @@ class EventConsumer:
         consumer.subscribe(topics=self.topics, listener=_AssignmentLog())
         if not await start_with_retry(consumer.start, "Kafka", stop):
             return
-        self._consumer = consumer
         log.info("consumer started", topics=self.topics, group=self.group_id)
         try:
             while not stop.is_set():
@@ -186,7 +184,6 @@ class EventConsumer:
                     await self.process(records, stop)
                     await self._commit_offsets(consumer, records)
         finally:
-            self._consumer = None
             await consumer.stop()
             log.info("consumer stopped")
 

@@ -53,10 +53,6 @@ class Outbox:
         if messages:
             await session.execute(sa.insert(self.table), [m.row() for m in messages])
 
-    async def pending(self, session: AsyncSession) -> int:
-        count = await session.scalar(sa.select(sa.func.count()).select_from(self.table))
-        return int(count or 0)
-
 
 class OutboxRelay:
     """Publishes committed outbox rows, oldest first, at least once."""

@@ -81,9 +81,6 @@ class LeadRepository:
         if rows:
             await self.session.execute(sa.insert(leads), list(rows))
 
-    async def get(self, lead_id: uuid.UUID) -> sa.Row[Any] | None:
-        return (await self.session.execute(sa.select(leads).where(leads.c.id == lead_id))).first()
-
     async def count_spam(self, source_id: str, day: date, reason: str) -> None:
         stmt = pg_insert(spam_counts).values(source_id=source_id, day=day, reason=reason, count=1)
         await self.session.execute(
@@ -92,14 +89,6 @@ class LeadRepository:
                 set_={"count": spam_counts.c.count + 1},
             )
         )
-
-    async def spam_count(self, source_id: str, reason: str) -> int:
-        total = await self.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(spam_counts.c.count), 0)).where(
-                spam_counts.c.source_id == source_id, spam_counts.c.reason == reason
-            )
-        )
-        return int(total or 0)
 
     async def forget_expired(self) -> int:
         """Drop dedupe keys and signatures past their time; returns how many rows went."""

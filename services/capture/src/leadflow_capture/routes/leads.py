@@ -22,14 +22,11 @@ from leadflow_shared.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from leadflow_shared.http import field_errors
 
 
 def validation_error(exc: ValidationError) -> Unprocessable:
-    details = [
-        {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"]}
-        for e in exc.errors()
-    ]
-    return Unprocessable("the lead is invalid", details=details)
+    return Unprocessable("the lead is invalid", details=field_errors(exc.errors()))
 
 
 async def read_body(request: Request, limit: int) -> bytes:
