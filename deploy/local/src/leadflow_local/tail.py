@@ -11,7 +11,7 @@ import asyncio
 import base64
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -42,6 +42,50 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicParti
     return [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
 
 
+class TopicMissing(LookupError):
+    """The topic does not exist (yet)."""
+
+
+async def records(
+    bootstrap_servers: str, topic: str, *, from_beginning: bool = True, follow: bool = True
+) -> AsyncIterator[ConsumerRecord[bytes, bytes]]:
+    """A topic's records, every partition assigned directly (no group, nothing committed).
+
+    Without ``follow`` it stops once it has read past the end offsets seen at the start, and raises
+    TopicMissing for a topic that does not exist; with ``follow`` it waits for it."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        client_id="leadflow-tail",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+    )
+    await consumer.start()
+    try:
+        partitions = await _partitions(consumer, topic)
+        if not partitions and not follow:
+            raise TopicMissing(topic)
+        while not partitions:  # follow: wait for the services to create it
+            await asyncio.sleep(1.0)
+            partitions = await _partitions(consumer, topic)
+        consumer.assign(partitions)
+        if from_beginning:
+            await consumer.seek_to_beginning(*partitions)
+        else:
+            await consumer.seek_to_end(*partitions)
+        end = await consumer.end_offsets(partitions) if not follow else {}
+        while True:
+            if end and all([await consumer.position(tp) >= end[tp] for tp in partitions]):
+                return
+            batches = await consumer.getmany(timeout_ms=500)
+            for batch in batches.values():
+                # Everything fetched is yielded: a broker may report the end of a partition
+                # inside a multi-record batch (Tansu 0.6 does), so offsets are no cut-off.
+                for record in batch:
+                    yield record
+    finally:
+        await consumer.stop()
+
+
 async def tail(
     bootstrap_servers: str,
     topic: str,
@@ -53,47 +97,14 @@ async def tail(
     """Print records until interrupted (``follow``) or until the end offsets seen at start.
 
     Returns the number of records printed."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers,
-        client_id="leadflow-tail",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest" if from_beginning else "latest",
-    )
-    await consumer.start()
-    try:
-        partitions = await _partitions(consumer, topic)
-        if not partitions and not follow:
-            print(f"topic {topic} does not exist (yet)", file=sys.stderr)
-            return 0
-        while not partitions:  # follow: wait for the services to create it
-            await asyncio.sleep(1.0)
-            partitions = await _partitions(consumer, topic)
-        consumer.assign(partitions)
-        if from_beginning:
-            await consumer.seek_to_beginning(*partitions)
-        else:
-            await consumer.seek_to_end(*partitions)
-        end = await consumer.end_offsets(partitions) if not follow else {}
-        return await _print_records(consumer, partitions, end, out)
-    finally:
-        await consumer.stop()
-
-
-async def _print_records(
-    consumer: AIOKafkaConsumer,
-    partitions: Sequence[TopicPartition],
-    end: dict[TopicPartition, int],
-    out: TextIO,
-) -> int:
     printed = 0
-    while True:
-        if end and all([await consumer.position(tp) >= end[tp] for tp in partitions]):
-            return printed
-        batches = await consumer.getmany(timeout_ms=500)
-        for records in batches.values():
-            for record in records:
-                if end and record.offset >= end[TopicPartition(record.topic, record.partition)]:
-                    continue
-                out.write(render(record) + "\n")
-                printed += 1
+    try:
+        async for record in records(
+            bootstrap_servers, topic, from_beginning=from_beginning, follow=follow
+        ):
+            out.write(render(record) + "\n")
             out.flush()
+            printed += 1
+    except TopicMissing:
+        print(f"topic {topic} does not exist (yet)", file=sys.stderr)
+    return printed
