@@ -191,6 +191,7 @@ async def test_invalid_source_definitions_get_field_level_422(
 ) -> None:
     response = await admin_capture.put("/v1/admin/sources/new-one", json=definition, headers=ADMIN)
     assert response.status_code == 422
+    assert response.json()["error"]["message"] == "the source is invalid"
     assert response.json()["error"]["details"]
 
 

@@ -10,7 +10,7 @@ from fastapi import Request
 from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from leadflow_capture.routes.leads import media_type, read_body
+from leadflow_capture.intake import media_type, read_body
 from leadflow_shared.errors import BadRequest, UnsupportedMediaType
 
 URLENCODED = "application/x-www-form-urlencoded"

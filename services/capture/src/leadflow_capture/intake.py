@@ -6,19 +6,28 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import Request
 from prometheus_client import Counter
+from pydantic import ValidationError
 
 from leadflow_capture.domain.sources import Source
 from leadflow_capture.handlers import Captured, CaptureRequest, Outcome, count_spam
 from leadflow_capture.ratelimit import RateLimiter
 from leadflow_capture.registry import SourceRegistry
+from leadflow_capture.schemas import LeadIn
 from leadflow_capture.settings import CaptureSettings
 from leadflow_shared.db import Database
-from leadflow_shared.errors import BadRequest, LeadflowError, TooManyRequests, Unprocessable
+from leadflow_shared.errors import (
+    BadRequest,
+    LeadflowError,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unprocessable,
+)
 from leadflow_shared.events.v1 import SubmissionContext
+from leadflow_shared.http import field_errors
 
 SPAM = Counter(
     "leadflow_capture_spam_total", "Submissions counted but not captured", ["source", "reason"]
@@ -39,6 +48,35 @@ def idempotency_key(header: str | None) -> str | None:
             details=[{"field": "Idempotency-Key", "message": "at most 255 characters"}],
         )
     return key or None
+
+
+def invalid(exc: ValidationError, what: str) -> Unprocessable:
+    """A 422 naming each invalid field of ``what`` (the lead, the source…)."""
+    return Unprocessable(f"{what} is invalid", details=field_errors(exc.errors()))
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing anything over ``limit`` bytes before reading all of it."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    return bytes(body)
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def parse_lead(payload: Any) -> LeadIn:
+    try:
+        return LeadIn.model_validate(payload)
+    except ValidationError as exc:
+        raise invalid(exc, "the lead") from None
 
 
 class Intake:

@@ -10,8 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from leadflow_capture.domain.sources import Source
 from leadflow_capture.handlers import delete_source, put_source
-from leadflow_capture.intake import Intake
-from leadflow_capture.routes.leads import validation_error
+from leadflow_capture.intake import Intake, invalid
 from leadflow_shared.errors import Forbidden, NotFound, Unauthorized
 
 
@@ -65,7 +64,7 @@ def router(intake: Intake) -> APIRouter:
         try:
             source = Source.model_validate(fields)
         except ValidationError as exc:
-            raise validation_error(exc) from None
+            raise invalid(exc, "the source") from None
         created = await put_source(intake.db.unit_of_work(), source)
         intake.registry.invalidate()
         response.status_code = 201 if created else 200

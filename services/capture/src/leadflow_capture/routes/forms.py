@@ -21,8 +21,7 @@ from leadflow_capture.domain.forms import form_field, read_form, with_params
 from leadflow_capture.domain.sources import Source
 from leadflow_capture.formbody import FORM_TYPES, read_form_body
 from leadflow_capture.handlers import Captured, CaptureRequest
-from leadflow_capture.intake import Intake, idempotency_key
-from leadflow_capture.routes.leads import parse_lead
+from leadflow_capture.intake import Intake, idempotency_key, parse_lead
 from leadflow_capture.schemas import LeadAccepted
 from leadflow_shared.errors import Forbidden, LeadflowError, NotFound, Unprocessable
 from leadflow_shared.http import as_unavailable, render_error

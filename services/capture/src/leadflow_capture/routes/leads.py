@@ -9,49 +9,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
 from leadflow_capture.domain.signature import SignatureError, verify_signature
 from leadflow_capture.handlers import CaptureRequest
-from leadflow_capture.intake import Intake
+from leadflow_capture.intake import Intake, media_type, parse_lead, read_body
 from leadflow_capture.intake import idempotency_key as intake_idempotency_key
 from leadflow_capture.schemas import LeadAccepted, LeadIn
 from leadflow_shared.errors import (
-    PayloadTooLarge,
     Unauthorized,
     Unprocessable,
     UnsupportedMediaType,
 )
-from leadflow_shared.http import field_errors
-
-
-def validation_error(exc: ValidationError) -> Unprocessable:
-    return Unprocessable("the lead is invalid", details=field_errors(exc.errors()))
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refusing anything over ``limit`` bytes before reading all of it."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    return bytes(body)
-
-
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def parse_lead(payload: Any) -> LeadIn:
-    try:
-        return LeadIn.model_validate(payload)
-    except ValidationError as exc:
-        raise validation_error(exc) from None
-
 
 HEADERS = [
     {
