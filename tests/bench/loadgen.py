@@ -85,7 +85,7 @@ class Connection(asyncio.Protocol):
             end = buf.find(b"\r\n\r\n")
             if end < 0:
                 return
-            head = bytes(buf[:end]).lower()
+            head = bytes(buf[: end + 2]).lower()  # each header line ends with CRLF
             at = head.find(b"\r\ncontent-length:")
             length = int(head[at + 17 : head.find(b"\r\n", at + 2)]) if at >= 0 else 0
             if len(buf) < end + 4 + length:
