@@ -5,10 +5,12 @@ Only the unit of work commits. Repositories take its session and never commit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 T = TypeVar("T")
+CONNECT_TIMEOUT_S = 5
+COMMAND_TIMEOUT_S = 30
 
 
 def schema_metadata(schema: str) -> sa.MetaData:
@@ -64,6 +68,22 @@ def messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return outbox, inbox
 
 
+def insert_arrays(table: sa.Table, columns: Mapping[str, str], suffix: str = "") -> sa.TextClause:
+    """An INSERT of many rows in one statement. Bind each column as one list, named after
+    the column; Postgres unnests the arrays into rows.
+
+    ``columns`` maps column names to their Postgres types. One statement costs about the
+    same to send, plan and run for one row as for hundreds, where an executemany sends and
+    executes every row on its own. ``suffix`` adds an ON CONFLICT or RETURNING clause.
+    """
+    names = ", ".join(columns)
+    arrays = ", ".join(f"CAST(:{name} AS {pg_type}[])" for name, pg_type in columns.items())
+    return sa.text(
+        f"INSERT INTO {table.fullname} AS {table.name} ({names}) "
+        f"SELECT * FROM unnest({arrays}) {suffix}"
+    )
+
+
 def create_engine(
     url: str, *, pool_size: int = 10, application_name: str = "leadflow"
 ) -> AsyncEngine:
@@ -77,8 +97,8 @@ def create_engine(
         pool_recycle=1800,
         connect_args={
             "server_settings": {"application_name": application_name},
-            "timeout": 5,
-            "command_timeout": 30,
+            "timeout": CONNECT_TIMEOUT_S,
+            "command_timeout": COMMAND_TIMEOUT_S,
         },
     )
 
@@ -122,6 +142,11 @@ class UnitOfWork:
         await self.session.commit()
 
 
+async def _nothing_to_reset(_: asyncpg.Connection) -> None:
+    """Single statements leave no session state behind: skip asyncpg's reset round trip
+    (an open transaction is still rolled back on release)."""
+
+
 class Database:
     """The service's engine and a factory of units of work."""
 
@@ -130,6 +155,12 @@ class Database:
     ) -> None:
         self.engine = create_engine(url, pool_size=pool_size, application_name=application_name)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._dsn = self.engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False
+        )
+        self._pool_size = pool_size
+        self._application_name = application_name
+        self._driver_pool: asyncpg.Pool | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -140,6 +171,29 @@ class Database:
             result = await work(uow.session)
             await uow.commit()
             return result
+
+    @asynccontextmanager
+    async def driver_connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of a small asyncpg pool of its own, for a hot path that sends
+        single statements (each its own transaction) and keeps no session state.
+
+        Checking a connection out of the engine's pool costs about a millisecond of CPU
+        (SQLAlchemy's layers and a pre-ping of three round trips); this costs a few dozen
+        microseconds. A connection that broke is replaced at the next checkout, and none is
+        opened before the first one is needed.
+        """
+        if self._driver_pool is None:
+            self._driver_pool = await asyncpg.create_pool(
+                self._dsn,
+                min_size=0,
+                max_size=self._pool_size,
+                reset=_nothing_to_reset,
+                timeout=CONNECT_TIMEOUT_S,
+                command_timeout=COMMAND_TIMEOUT_S,
+                server_settings={"application_name": self._application_name},
+            )
+        async with self._driver_pool.acquire() as conn:
+            yield conn
 
     async def scalar(self, statement: sa.Executable) -> Any:
         """One read-only statement outside any unit of work."""
@@ -152,3 +206,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._driver_pool is not None:
+            await self._driver_pool.close()

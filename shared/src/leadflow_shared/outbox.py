@@ -9,14 +9,17 @@ down the rows simply wait, so nothing is lost.
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadflow_shared.db import Database
+from leadflow_shared.db import Database, insert_arrays
 from leadflow_shared.events.envelope import Envelope
 from leadflow_shared.logging import get_logger
 from leadflow_shared.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
@@ -33,25 +36,45 @@ class Outgoing:
     event: Envelope
     extra_headers: tuple[tuple[str, bytes], ...] = field(default=())
 
-    def row(self) -> dict[str, object]:
-        headers = [*self.event.kafka_headers(), *self.extra_headers]
-        return {
-            "event_id": self.event.id,
-            "topic": self.topic,
-            "key": self.event.kafka_key(),
-            "value": self.event.kafka_value(),
-            "headers": [[k, v.decode()] for k, v in headers],
-        }
+    def headers_json(self) -> str:
+        """The Kafka headers as the outbox's ``headers`` column holds them: [[name, value]]."""
+        return _headers_json((*self.event.kafka_headers(), *self.extra_headers))
+
+
+@functools.lru_cache(maxsize=1024)
+def _headers_json(headers: tuple[tuple[str, bytes], ...]) -> str:
+    return json.dumps([[k, v.decode()] for k, v in headers])
 
 
 class Outbox:
+    # What a staged message fills in, with Postgres types (the rest has defaults).
+    COLUMNS = {
+        "event_id": "uuid",
+        "topic": "text",
+        "key": "bytea",
+        "value": "bytea",
+        "headers": "json",
+    }
+
     def __init__(self, table: sa.Table) -> None:
         self.table = table
+        self._insert = insert_arrays(table, self.COLUMNS)
+
+    @staticmethod
+    def arrays(messages: Sequence[Outgoing]) -> dict[str, list[Any]]:
+        """The messages as one list per column of :attr:`COLUMNS`."""
+        return {
+            "event_id": [m.event.id for m in messages],
+            "topic": [m.topic for m in messages],
+            "key": [m.event.kafka_key() for m in messages],
+            "value": [m.event.kafka_value() for m in messages],
+            "headers": [m.headers_json() for m in messages],
+        }
 
     async def stage(self, session: AsyncSession, messages: Sequence[Outgoing]) -> None:
-        """Add messages to the outbox inside the caller's transaction."""
+        """Add messages to the outbox inside the caller's transaction (one statement)."""
         if messages:
-            await session.execute(sa.insert(self.table), [m.row() for m in messages])
+            await session.execute(self._insert, self.arrays(messages))
 
 
 class OutboxRelay:

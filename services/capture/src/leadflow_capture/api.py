@@ -40,14 +40,14 @@ def create_app(settings: CaptureSettings) -> FastAPI:
         the database being away, each request is tried alone so that one bad request
         cannot fail the others."""
         try:
-            return await capture_leads(db.unit_of_work(), requests)
+            return await capture_leads(db, requests)
         except Exception as exc:
             if len(requests) == 1 or is_transient(exc):
                 raise
         alone: list[Outcome | BaseException] = []
         for request in requests:
             try:
-                alone.extend(await capture_leads(db.unit_of_work(), [request]))
+                alone.extend(await capture_leads(db, [request]))
             except Exception as exc:
                 alone.append(exc)
         return alone

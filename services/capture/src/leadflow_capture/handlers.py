@@ -14,15 +14,17 @@ from datetime import UTC, datetime, timedelta
 from leadflow_capture import SERVICE
 from leadflow_capture.domain.dedupe import dedupe_key
 from leadflow_capture.domain.sources import Source
-from leadflow_capture.repository import Key, LeadRepository, SourceRepository
-from leadflow_capture.tables import outbox as outbox_table
-from leadflow_shared.db import UnitOfWork
+from leadflow_capture.repository import (
+    IntakeRepository,
+    LeadRepository,
+    NewLead,
+    SourceRepository,
+)
+from leadflow_shared.db import Database, UnitOfWork
 from leadflow_shared.errors import Conflict, LeadflowError, NotFound, Unauthorized
 from leadflow_shared.events import LeadCaptured, LeadCapturedData, Topics, new_envelope_fields
 from leadflow_shared.events.v1 import LeadSubmission, SubmissionContext
-from leadflow_shared.outbox import Outbox, Outgoing
-
-outbox = Outbox(outbox_table)
+from leadflow_shared.outbox import Outgoing
 
 
 @dataclass(frozen=True)
@@ -49,81 +51,58 @@ def _replayed_signature() -> Unauthorized:
     )
 
 
-async def capture_leads(uow: UnitOfWork, requests: Sequence[CaptureRequest]) -> list[Outcome]:
-    """Store new leads with their ``lead.captured`` events in one transaction.
+async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> list[Outcome]:
+    """Store new leads with their ``lead.captured`` events, the whole batch in one
+    statement, which is its own transaction (see ``STORE_LEADS``).
 
     Per request: a replayed webhook signature is refused; a submission whose Idempotency-Key
     (or, without one, whose identical content within the source's duplicate window) was
     seen before answers the first lead's id and stores nothing.
     """
     outcomes: list[Outcome | None] = [None] * len(requests)
-    async with uow:
-        repo = LeadRepository(uow.session)
-
-        first_signed: dict[str, int] = {}
-        for i, r in enumerate(requests):
-            if r.signature_digest is None:
+    now = datetime.now(UTC)
+    digests: set[str] = set()
+    batch: list[NewLead] = []
+    for n, r in enumerate(requests):
+        digest = r.signature_digest
+        if digest is not None:
+            if digest in digests:  # the same signature twice in one batch
+                outcomes[n] = _replayed_signature()
                 continue
-            if r.signature_digest in first_signed:
-                outcomes[i] = _replayed_signature()
-            else:
-                first_signed[r.signature_digest] = i
-        fresh = await repo.claim_signatures(
-            {
-                d: requests[i].signature_expires_at or datetime.now(UTC)
-                for d, i in first_signed.items()
-            }
+            digests.add(digest)
+        lead_id = uuid.uuid4()
+        found = dedupe_key(r.submission, r.context.idempotency_key, r.source.duplicate_window_s)
+        event = LeadCaptured(
+            **new_envelope_fields(producer=SERVICE, lead_id=lead_id),
+            data=LeadCapturedData(
+                source_id=r.source.id, submission=r.submission, context=r.context
+            ),
         )
-        for digest, i in first_signed.items():
-            if digest not in fresh:
-                outcomes[i] = _replayed_signature()
-
-        now = datetime.now(UTC)
-        new_ids: dict[int, uuid.UUID] = {}
-        keyed: dict[int, Key] = {}
-        wanted: dict[Key, tuple[uuid.UUID, datetime]] = {}
-        for i, r in enumerate(requests):
-            if outcomes[i] is not None:
-                continue
-            new_ids[i] = uuid.uuid4()
-            found = dedupe_key(r.submission, r.context.idempotency_key, r.source.duplicate_window_s)
-            if found is not None:
-                key: Key = (r.source.id, found[0])
-                keyed[i] = key
-                wanted.setdefault(key, (new_ids[i], now + timedelta(seconds=found[1])))
-        owners = await repo.claim_keys(wanted)
-
-        events: list[Outgoing] = []
-        rows = []
-        for i, lead_id in new_ids.items():
-            key_of = keyed.get(i)
-            # A key missing from owners expired and was forgotten meanwhile: a new lead.
-            owner = owners.get(key_of, lead_id) if key_of is not None else lead_id
-            if owner != lead_id:
-                outcomes[i] = Captured(owner, replayed=True)
-                continue
-            r = requests[i]
-            outcomes[i] = Captured(lead_id, replayed=False)
-            rows.append(
-                {
-                    "id": lead_id,
-                    "source_id": r.source.id,
-                    "idempotency_key": r.context.idempotency_key,
-                    "received_at": r.context.received_at,
-                    "submission": r.submission.model_dump(mode="json"),
-                    "context": r.context.model_dump(mode="json"),
-                }
+        batch.append(
+            NewLead(
+                n=n,
+                id=lead_id,
+                source_id=r.source.id,
+                idempotency_key=r.context.idempotency_key,
+                received_at=r.context.received_at,
+                submission_json=r.submission.model_dump_json(),
+                context_json=r.context.model_dump_json(),
+                event=Outgoing(Topics.CAPTURED, event),
+                key=found[0] if found else None,
+                key_expires_at=now + timedelta(seconds=found[1]) if found else None,
+                digest=digest,
+                digest_expires_at=r.signature_expires_at or now if digest else None,
             )
-            event = LeadCaptured(
-                **new_envelope_fields(producer=SERVICE, lead_id=lead_id),
-                data=LeadCapturedData(
-                    source_id=r.source.id, submission=r.submission, context=r.context
-                ),
-            )
-            events.append(Outgoing(Topics.CAPTURED, event))
-        await repo.add_many(rows)
-        await outbox.stage(uow.session, events)
-        await uow.commit()
+        )
+    if batch:
+        async with db.driver_connection() as conn:
+            stored = await IntakeRepository(conn).store(batch)
+        ids = {new.n: new.id for new in batch}
+        for s in stored:
+            if not s.signed:
+                outcomes[s.n] = _replayed_signature()
+            else:
+                outcomes[s.n] = Captured(s.lead_id, replayed=s.lead_id != ids[s.n])
     return [o for o in outcomes if o is not None]
 
 

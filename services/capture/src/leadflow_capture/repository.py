@@ -1,85 +1,144 @@
-"""All of capture's queries. Multi-row statements, so that one transaction can hold many
-leads (group commit); rows are sorted so that concurrent transactions lock in one order."""
+"""All of capture's queries. New leads are stored a batch at a time (group commit), with
+rows sorted so that concurrent transactions lock in one order."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadflow_capture.domain.sources import Source
-from leadflow_capture.tables import dedupe_keys, leads, seen_signatures, sources, spam_counts
+from leadflow_capture.tables import (
+    dedupe_keys,
+    leads,
+    outbox,
+    seen_signatures,
+    sources,
+    spam_counts,
+)
+from leadflow_shared.outbox import Outbox, Outgoing
 
-Key = tuple[str, str]  # (source_id, key)
+# The whole batch of a group commit in one statement: one round trip, and its own
+# transaction. In submission order (n), each request
+#   - claims its webhook signature, if any: a signature seen before (and not yet expired)
+#     refuses the request;
+#   - claims its dedupe key, if any: the first request of the batch with a key claims it,
+#     and a key still live from before keeps its first lead;
+#   - becomes a new lead when it claimed its key or has none: its row is stored and its
+#     lead.captured event goes into the outbox, in submission order.
+# It answers, per request, whether its signature was fresh and whose lead it is. A live key
+# is "updated" to itself so that RETURNING names its owner even when another transaction
+# committed it after this statement began.
+STORE_LEADS = f"""
+WITH input AS (
+    SELECT * FROM unnest(
+        $1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[],
+        $6::uuid[], $7::text[], $8::text[], $9::timestamptz[], $10::json[], $11::json[],
+        $12::uuid[], $13::text[], $14::bytea[], $15::bytea[], $16::json[]
+    ) AS i(n, key, key_expires_at, digest, digest_expires_at,
+           id, source_id, idempotency_key, received_at, submission, context,
+           event_id, topic, event_key, value, headers)
+),
+signatures AS (
+    INSERT INTO {seen_signatures.fullname} AS s (digest, expires_at)
+    SELECT digest, digest_expires_at FROM input WHERE digest IS NOT NULL ORDER BY digest
+    ON CONFLICT (digest) DO UPDATE SET expires_at = excluded.expires_at
+    WHERE s.expires_at < now()
+    RETURNING digest
+),
+signed AS (
+    SELECT * FROM input WHERE digest IS NULL OR digest IN (SELECT digest FROM signatures)
+),
+keys AS (
+    INSERT INTO {dedupe_keys.fullname} AS d (source_id, key, lead_id, expires_at)
+    SELECT DISTINCT ON (source_id, key) source_id, key, id, key_expires_at
+    FROM signed WHERE key IS NOT NULL ORDER BY source_id, key, n
+    ON CONFLICT (source_id, key) DO UPDATE SET
+        lead_id = CASE WHEN d.expires_at < now() THEN excluded.lead_id ELSE d.lead_id END,
+        expires_at = CASE WHEN d.expires_at < now() THEN excluded.expires_at
+                          ELSE d.expires_at END
+    RETURNING source_id, key, lead_id
+),
+fresh AS (
+    SELECT signed.* FROM signed LEFT JOIN keys USING (source_id, key)
+    WHERE signed.key IS NULL OR keys.lead_id = signed.id
+),
+new_leads AS (
+    INSERT INTO {leads.fullname}
+        (id, source_id, idempotency_key, received_at, submission, context)
+    SELECT id, source_id, idempotency_key, received_at, submission, context FROM fresh
+),
+new_events AS (
+    INSERT INTO {outbox.fullname} (event_id, topic, key, value, headers)
+    SELECT event_id, topic, event_key, value, headers FROM fresh ORDER BY n
+)
+SELECT input.n, signed.n IS NOT NULL AS signed, coalesce(keys.lead_id, input.id) AS lead_id
+FROM input
+LEFT JOIN signed USING (n)
+LEFT JOIN keys ON keys.source_id = input.source_id AND keys.key = input.key
+"""
 
 
-def _claim_signature() -> Any:
-    insert = pg_insert(seen_signatures)
-    return insert.on_conflict_do_update(
-        index_elements=["digest"],
-        set_={"expires_at": insert.excluded.expires_at},
-        where=seen_signatures.c.expires_at < sa.func.now(),
-    ).returning(seen_signatures.c.digest)
+@dataclass(frozen=True)
+class NewLead:
+    """One request of a batch, as :data:`STORE_LEADS` takes it."""
+
+    n: int  # its place in the batch
+    id: uuid.UUID
+    source_id: str
+    idempotency_key: str | None
+    received_at: datetime
+    submission_json: str
+    context_json: str
+    event: Outgoing  # its lead.captured event
+    key: str | None  # dedupe key, and until when it holds
+    key_expires_at: datetime | None
+    digest: str | None  # webhook signature, and until when it is remembered
+    digest_expires_at: datetime | None
 
 
-def _claim_key() -> Any:
-    insert = pg_insert(dedupe_keys)
-    return insert.on_conflict_do_update(
-        index_elements=["source_id", "key"],
-        set_={"lead_id": insert.excluded.lead_id, "expires_at": insert.excluded.expires_at},
-        where=dedupe_keys.c.expires_at < sa.func.now(),
-    ).returning(dedupe_keys.c.source_id, dedupe_keys.c.key, dedupe_keys.c.lead_id)
+@dataclass(frozen=True)
+class Stored:
+    n: int
+    signed: bool  # False: a signature seen before; nothing was stored
+    lead_id: uuid.UUID  # the request's own lead id when it is a new lead, else the first's
 
 
-# Built once and executed with a list of rows (executemany), so that SQLAlchemy compiles
-# each only once; a multi-row .values([...]) would be compiled anew for every batch.
-CLAIM_SIGNATURE = _claim_signature()
-CLAIM_KEY = _claim_key()
+class IntakeRepository:
+    """Storing new leads, on a connection of capture's hot path (no session)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def store(self, batch: Sequence[NewLead]) -> list[Stored]:
+        events = Outbox.arrays([b.event for b in batch])
+        rows = await self.conn.fetch(
+            STORE_LEADS,
+            [b.n for b in batch],
+            [b.key for b in batch],
+            [b.key_expires_at for b in batch],
+            [b.digest for b in batch],
+            [b.digest_expires_at for b in batch],
+            [b.id for b in batch],
+            [b.source_id for b in batch],
+            [b.idempotency_key for b in batch],
+            [b.received_at for b in batch],
+            [b.submission_json for b in batch],
+            [b.context_json for b in batch],
+            *(events[column] for column in Outbox.COLUMNS),
+        )
+        return [Stored(r["n"], r["signed"], r["lead_id"]) for r in rows]
 
 
 class LeadRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def claim_signatures(self, expiring: Mapping[str, datetime]) -> set[str]:
-        """Remember signatures; returns those not seen before (the others are replays)."""
-        if not expiring:
-            return set()
-        rows = [{"digest": d, "expires_at": expiring[d]} for d in sorted(expiring)]
-        return set((await self.session.execute(CLAIM_SIGNATURE, rows)).scalars())
-
-    async def claim_keys(
-        self, wanted: Mapping[Key, tuple[uuid.UUID, datetime]]
-    ) -> dict[Key, uuid.UUID]:
-        """Claim dedupe keys for new leads. Returns the lead id of every key: the new one
-        where this transaction claimed it, the first lead's where the key is still live."""
-        if not wanted:
-            return {}
-        rows = [
-            {"source_id": s, "key": k, "lead_id": lead_id, "expires_at": expires}
-            for (s, k), (lead_id, expires) in sorted(wanted.items())
-        ]
-        claimed = await self.session.execute(CLAIM_KEY, rows)
-        owners = {(r.source_id, r.key): r.lead_id for r in claimed}
-        taken = [k for k in wanted if k not in owners]
-        if taken:
-            pairs = sa.tuple_(dedupe_keys.c.source_id, dedupe_keys.c.key).in_(taken)
-            found = await self.session.execute(
-                sa.select(dedupe_keys.c.source_id, dedupe_keys.c.key, dedupe_keys.c.lead_id).where(
-                    pairs
-                )
-            )
-            owners.update({(r.source_id, r.key): r.lead_id for r in found})
-        return owners
-
-    async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            await self.session.execute(sa.insert(leads), list(rows))
 
     async def count_spam(self, source_id: str, day: date, reason: str) -> None:
         stmt = pg_insert(spam_counts).values(source_id=source_id, day=day, reason=reason, count=1)

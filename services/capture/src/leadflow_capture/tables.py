@@ -17,9 +17,13 @@ leads = sa.Table(
     sa.Column("source_id", sa.Text, nullable=False),
     sa.Column("idempotency_key", sa.Text, nullable=True),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("submission", JSONB, nullable=False),
-    sa.Column("context", JSONB, nullable=False),
+    # json, not jsonb: kept as submitted, and cheap to store (see the 2026-11-27 migration)
+    sa.Column("submission", sa.JSON, nullable=False),
+    sa.Column("context", sa.JSON, nullable=False),
 )
+
+# Opaque keys and digests, compared bytewise.
+Bytewise = sa.Text(collation="C")
 
 # Sources from the config file (read-only) and from the admin API.
 sources = sa.Table(
@@ -37,8 +41,8 @@ sources = sa.Table(
 dedupe_keys = sa.Table(
     "dedupe_keys",
     metadata,
-    sa.Column("source_id", sa.Text, primary_key=True),
-    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("source_id", Bytewise, primary_key=True),
+    sa.Column("key", Bytewise, primary_key=True),
     sa.Column("lead_id", sa.Uuid, nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
@@ -47,7 +51,7 @@ dedupe_keys = sa.Table(
 seen_signatures = sa.Table(
     "seen_signatures",
     metadata,
-    sa.Column("digest", sa.Text, primary_key=True),
+    sa.Column("digest", Bytewise, primary_key=True),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 

@@ -10,14 +10,18 @@ from leadflow_shared.events.v1 import LeadSubmission
 IDEMPOTENCY_TTL_S = 24 * 3600
 
 
+# The time of consent is when the submission arrived, not part of what was submitted.
+_NOT_SUBMITTED: dict[str, set[str] | bool] = {"consent": {"given_at"}, "custom": True}
+
+
 def fingerprint(submission: LeadSubmission) -> str:
-    """A digest of what was submitted: identical submissions have the same fingerprint."""
-    canonical = json.dumps(
-        submission.model_dump(mode="json", exclude={"consent": {"given_at"}}),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    """A digest of what was submitted: identical submissions have the same fingerprint
+    (the order of free-form ``custom`` fields does not matter)."""
+    canonical = submission.model_dump_json(exclude=_NOT_SUBMITTED)
+    if submission.custom:
+        canonical += json.dumps(
+            submission.custom, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
     return "fp:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
