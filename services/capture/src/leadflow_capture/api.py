@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fastapi import FastAPI
-
 from leadflow_capture import SERVICE
 from leadflow_capture.batching import Batcher
 from leadflow_capture.domain.sources import CaptureConfig
@@ -15,12 +13,12 @@ from leadflow_capture.registry import SourceRegistry
 from leadflow_capture.routes import admin, forms, leads
 from leadflow_capture.settings import CaptureSettings
 from leadflow_shared.config import load_config
-from leadflow_shared.http import create_service_app
+from leadflow_shared.http import DirectRoutes, create_service_app
 from leadflow_shared.logging import configure_logging
 from leadflow_shared.retry import is_transient
 
 
-def create_app(settings: CaptureSettings) -> FastAPI:
+def create_app(settings: CaptureSettings) -> DirectRoutes:
     configured = load_config(settings.config_file, CaptureConfig).sources
     batcher: Batcher[CaptureRequest, Outcome]
 
@@ -64,13 +62,14 @@ def create_app(settings: CaptureSettings) -> FastAPI:
         registry=SourceRegistry(db, configured, refresh_s=settings.sources_refresh_s),
         submit=batcher.submit,
     )
-    app.include_router(leads.router(intake))
+    post_lead = leads.endpoint(intake)
+    app.include_router(leads.router(post_lead))
     app.include_router(admin.router(intake))
     app.include_router(forms.router(intake))
-    return app
+    return DirectRoutes(app, {("POST", "/v1/leads"): post_lead})
 
 
-def create_app_from_env() -> FastAPI:
+def create_app_from_env() -> DirectRoutes:
     settings = CaptureSettings()
     configure_logging(SERVICE, settings.log_level)
     return create_app(settings)

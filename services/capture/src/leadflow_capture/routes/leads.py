@@ -1,4 +1,7 @@
-"""``POST /v1/leads``: one lead as JSON, from a webhook or a page's script."""
+"""``POST /v1/leads``: one lead as JSON, from a webhook or a page's script.
+
+The endpoint is served directly (see ``DirectRoutes``), not through FastAPI's routing: it
+is capture's hot path. :func:`router` declares it for the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from leadflow_shared.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from leadflow_shared.http import Endpoint
 
 HEADERS = [
     {
@@ -47,11 +51,9 @@ HEADERS = [
 ]
 
 
-def router(intake: Intake) -> APIRouter:
+def router(post_lead: Endpoint) -> APIRouter:
     api = APIRouter(tags=["leads"])
-    settings = intake.settings
-
-    @api.post(
+    api.post(
         "/v1/leads",
         status_code=202,
         response_model=LeadAccepted,
@@ -71,7 +73,13 @@ def router(intake: Intake) -> APIRouter:
             429: {"description": "over the source's rate limit (see Retry-After)"},
             503: {"description": "cannot store the lead now (see Retry-After)"},
         },
-    )
+    )(post_lead)
+    return api
+
+
+def endpoint(intake: Intake) -> Endpoint:
+    settings = intake.settings
+
     async def post_lead(request: Request) -> JSONResponse:
         """Accept one lead as JSON. Answers 202 only once the lead is stored in Postgres."""
         # Headers are read directly (documented in HEADERS): declaring them as parameters
@@ -125,4 +133,4 @@ def router(intake: Intake) -> APIRouter:
             headers={"Idempotent-Replayed": "true"} if captured.replayed else None,
         )
 
-    return api
+    return post_lead
