@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,11 +12,10 @@ import asyncpg
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from starlette.types import Receive, Scope, Send
 
 from leadflow_shared.db import Database
 from leadflow_shared.errors import LeadflowError, Unavailable
@@ -26,7 +25,6 @@ from leadflow_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 ReadinessCheck = Callable[[], Awaitable[None]]
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def error_body(
@@ -84,49 +82,6 @@ def as_unavailable(exc: Exception) -> Unavailable | None:
         log.warning("dependency unavailable", error=repr(exc))
         return Unavailable("the database or broker is unavailable, retry later", retry_after=5)
     return None
-
-
-class DirectRoutes:
-    """The ASGI app a service serves: a few hot endpoints answered directly, the rest by
-    its FastAPI app.
-
-    A request for one of ``routes`` (method, path) goes straight to its endpoint, which
-    takes the Starlette request and returns a response. It skips FastAPI's middleware
-    stack, routing and dependency resolution, which on a small JSON post cost as much CPU
-    as parsing and validating it. Such an endpoint is also declared in the app, for its
-    OpenAPI document, and its errors are answered as the app's exception handlers answer
-    them. Everything else, lifespan included, goes to the app.
-    """
-
-    def __init__(self, app: FastAPI, routes: Mapping[tuple[str, str], Endpoint]) -> None:
-        self.app = app
-        self.routes = dict(routes)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint = None
-        if scope["type"] == "http":
-            endpoint = self.routes.get((scope["method"], scope["path"]))
-        if endpoint is None:
-            await self.app(scope, receive, send)
-            return
-        response = await answer(endpoint, Request(scope, receive))
-        await response(scope, receive, send)
-
-
-async def answer(endpoint: Endpoint, request: Request) -> Response:
-    """The endpoint's response, or the error response its exception stands for."""
-    try:
-        return await endpoint(request)
-    except LeadflowError as exc:
-        return render_error(exc)
-    except Exception as exc:
-        unavailable = as_unavailable(exc)
-        if unavailable is not None:
-            return render_error(unavailable)
-        log.exception("unhandled error", path=request.url.path)
-        return JSONResponse(
-            error_body("internal_error", "something went wrong on our side"), status_code=500
-        )
 
 
 async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> None:

@@ -12,8 +12,9 @@ from leadflow_capture.intake import Intake
 from leadflow_capture.registry import SourceRegistry
 from leadflow_capture.routes import admin, forms, leads
 from leadflow_capture.settings import CaptureSettings
+from leadflow_shared.asgi import DirectRoutes
 from leadflow_shared.config import load_config
-from leadflow_shared.http import DirectRoutes, create_service_app
+from leadflow_shared.http import create_service_app
 from leadflow_shared.logging import configure_logging
 from leadflow_shared.retry import is_transient
 
@@ -62,11 +63,10 @@ def create_app(settings: CaptureSettings) -> DirectRoutes:
         registry=SourceRegistry(db, configured, refresh_s=settings.sources_refresh_s),
         submit=batcher.submit,
     )
-    post_lead = leads.endpoint(intake)
-    app.include_router(leads.router(post_lead))
     app.include_router(admin.router(intake))
     app.include_router(forms.router(intake))
-    return DirectRoutes(app, {("POST", "/v1/leads"): post_lead})
+    leads.document(app)
+    return DirectRoutes(app, {("POST", leads.PATH): leads.PostLead(intake)})
 
 
 def create_app_from_env() -> DirectRoutes:

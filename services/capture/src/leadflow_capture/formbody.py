@@ -10,7 +10,8 @@ from fastapi import Request
 from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from leadflow_capture.intake import media_type, read_body
+from leadflow_capture.intake import media_type
+from leadflow_shared.asgi import read_body
 from leadflow_shared.errors import BadRequest, UnsupportedMediaType
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -21,12 +22,12 @@ MAX_FILES = 10  # file inputs are ignored, but an empty one still sends a part
 
 async def read_form_body(request: Request, *, limit: int, max_fields: int) -> list[tuple[str, str]]:
     """The form's (name, value) pairs in order; file parts are left out."""
-    kind = media_type(request)
+    kind = media_type(request.headers)
     if kind not in FORM_TYPES:
         raise UnsupportedMediaType(
             f"send the form as {URLENCODED} or {MULTIPART} (JSON goes to POST /v1/leads)"
         )
-    body = await read_body(request, limit)
+    body = await read_body(request.receive, request.headers.get("content-length"), limit)
     if kind == URLENCODED:
         return parse_urlencoded(body, max_fields=max_fields)
     return await parse_multipart(request.headers, body, limit=limit, max_fields=max_fields)

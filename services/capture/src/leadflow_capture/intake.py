@@ -1,14 +1,16 @@
 """What JSON webhooks and HTML forms share on the way in: the source, rate limits, the
-request's context, and handing the lead to the (group-committed) capture use case."""
+request's context, and handing the lead to the (group-committed) capture use case.
+
+Requests are seen as their headers (by lower-case name) and the client's address, so that
+a bare ASGI endpoint and a FastAPI route can share all of it."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import Request
 from prometheus_client import Counter
 from pydantic import ValidationError
 
@@ -22,7 +24,6 @@ from leadflow_shared.db import Database
 from leadflow_shared.errors import (
     BadRequest,
     LeadflowError,
-    PayloadTooLarge,
     TooManyRequests,
     Unprocessable,
 )
@@ -55,21 +56,8 @@ def invalid(exc: ValidationError, what: str) -> Unprocessable:
     return Unprocessable(f"{what} is invalid", details=field_errors(exc.errors()))
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refusing anything over ``limit`` bytes before reading all of it."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    return bytes(body)
-
-
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+def media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def parse_lead(payload: Any) -> LeadIn:
@@ -109,36 +97,37 @@ class Intake:
         if wait:
             raise TooManyRequests(f"source {source.id} is over its rate limit", retry_after=wait)
 
-    def limit_ip(self, source: Source, request: Request) -> None:
+    def limit_ip(self, source: Source, headers: Mapping[str, str], client: str | None) -> None:
         per_minute = source.rate_limit_per_ip_per_minute
-        key = f"{source.id}:{self.client_ip(request)}"
+        key = f"{source.id}:{self.client_ip(headers, client)}"
         wait = self.per_ip.take(key, rate=per_minute / 60, burst=max(3, per_minute // 6))
         if wait:
             raise TooManyRequests("too many submissions from your address", retry_after=wait)
 
-    def client_ip(self, request: Request) -> str:
+    def client_ip(self, headers: Mapping[str, str], client: str | None) -> str:
         if self.settings.trust_forwarded_for:
             # The address our proxy saw is the last one: it appends it; clients write the rest.
-            forwarded = request.headers.get("x-forwarded-for", "")
+            forwarded = headers.get("x-forwarded-for", "")
             if forwarded.strip():
                 return forwarded.split(",")[-1].strip()
-        return request.client.host if request.client is not None else "unknown"
+        return client or "unknown"
 
     def context(
         self,
-        request: Request,
+        headers: Mapping[str, str],
+        client: str | None,
         *,
         channel: Literal["webhook", "form"],
         page_url: str | None,
         idempotency_key: str | None,
     ) -> SubmissionContext:
-        salted = f"{self.settings.ip_hash_salt}:{self.client_ip(request)}".encode()
+        salted = f"{self.settings.ip_hash_salt}:{self.client_ip(headers, client)}".encode()
         return SubmissionContext(
             received_at=datetime.now(UTC),
             channel=channel,
             ip_hash=hashlib.sha256(salted).hexdigest(),
-            user_agent=(request.headers.get("user-agent") or "")[:512] or None,
-            referrer=(request.headers.get("referer") or "")[:2048] or None,
+            user_agent=(headers.get("user-agent") or "")[:512] or None,
+            referrer=(headers.get("referer") or "")[:2048] or None,
             page_url=page_url,
             idempotency_key=idempotency_key,
         )

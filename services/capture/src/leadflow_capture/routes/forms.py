@@ -152,7 +152,8 @@ def router(intake: Intake) -> APIRouter:
         return source
 
     async def submit(source: Source, request: Request) -> Captured:
-        intake.limit_ip(source, request)
+        client = request.client.host if request.client is not None else None
+        intake.limit_ip(source, request.headers, client)
         intake.limit_source(source)
         key = idempotency_key(request.headers.get("idempotency-key"))
         fields = await read_form_body(request, limit=settings.max_body_bytes, max_fields=MAX_FIELDS)
@@ -169,7 +170,11 @@ def router(intake: Intake) -> APIRouter:
             raise as_form_fields(exc) from None
         referer = (request.headers.get("referer") or "")[:2048] or None
         context = intake.context(
-            request, channel="form", page_url=lead.cta.page_url or referer, idempotency_key=key
+            request.headers,
+            client,
+            channel="form",
+            page_url=lead.cta.page_url or referer,
+            idempotency_key=key,
         )
         return await intake.capture(
             CaptureRequest(

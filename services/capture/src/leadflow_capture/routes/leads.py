@@ -1,7 +1,7 @@
 """``POST /v1/leads``: one lead as JSON, from a webhook or a page's script.
 
-The endpoint is served directly (see ``DirectRoutes``), not through FastAPI's routing: it
-is capture's hot path. :func:`router` declares it for the OpenAPI document."""
+capture's hot path, so a bare ASGI endpoint served ahead of FastAPI (see DirectRoutes);
+:func:`document` puts it in the app's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -10,94 +10,53 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
 
 from leadflow_capture.domain.signature import SignatureError, verify_signature
 from leadflow_capture.handlers import CaptureRequest
-from leadflow_capture.intake import Intake, media_type, parse_lead, read_body
-from leadflow_capture.intake import idempotency_key as intake_idempotency_key
+from leadflow_capture.intake import Intake, idempotency_key, media_type, parse_lead
 from leadflow_capture.schemas import LeadAccepted, LeadIn
-from leadflow_shared.errors import (
-    Unauthorized,
-    Unprocessable,
-    UnsupportedMediaType,
-)
-from leadflow_shared.http import Endpoint
+from leadflow_shared import asgi
+from leadflow_shared.errors import Unauthorized, Unprocessable, UnsupportedMediaType
 
-HEADERS = [
-    {
-        "name": "X-Leadflow-Source",
-        "in": "header",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": "the id of the lead source",
-    },
-    {
-        "name": "X-Leadflow-Signature",
-        "in": "header",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">, for sources '
-        "with a secret",
-    },
-    {
-        "name": "Idempotency-Key",
-        "in": "header",
-        "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-        "description": "a replay with the same key answers the same lead id (for a day)",
-    },
-]
+PATH = "/v1/leads"
+REPLAYED = [("Idempotent-Replayed", "true")]
 
 
-def router(post_lead: Endpoint) -> APIRouter:
-    api = APIRouter(tags=["leads"])
-    api.post(
-        "/v1/leads",
-        status_code=202,
-        response_model=LeadAccepted,
-        openapi_extra={
-            "parameters": HEADERS,
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": LeadIn.model_json_schema()}},
-            },
-        },
-        responses={
-            400: {"description": "missing or unknown source"},
-            401: {"description": "bad, stale or replayed signature"},
-            413: {"description": "body too large"},
-            415: {"description": "not application/json"},
-            422: {"description": "invalid lead, with field-level messages"},
-            429: {"description": "over the source's rate limit (see Retry-After)"},
-            503: {"description": "cannot store the lead now (see Retry-After)"},
-        },
-    )(post_lead)
-    return api
+class PostLead:
+    """Accept one lead as JSON. Answers 202 only once the lead is stored in Postgres."""
 
+    def __init__(self, intake: Intake) -> None:
+        self.intake = intake
 
-def endpoint(intake: Intake) -> Endpoint:
-    settings = intake.settings
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            lead_id, replayed = await self.accept(scope, receive)
+        except ClientDisconnect:
+            return  # nobody left to answer; nothing was stored
+        except Exception as exc:
+            await asgi.send_error(send, exc, PATH)
+            return
+        content = LeadAccepted(lead_id=lead_id).model_dump_json().encode()
+        await asgi.send_json(send, 202, content, REPLAYED if replayed else ())
 
-    async def post_lead(request: Request) -> JSONResponse:
-        """Accept one lead as JSON. Answers 202 only once the lead is stored in Postgres."""
-        # Headers are read directly (documented in HEADERS): declaring them as parameters
-        # costs a noticeable share of the request's CPU on this hot path.
-        headers = request.headers
-        x_leadflow_signature = headers.get("x-leadflow-signature")
-        idempotency_key = intake_idempotency_key(headers.get("idempotency-key"))
+    async def accept(self, scope: Scope, receive: Receive) -> tuple[str, bool]:
+        intake, settings = self.intake, self.intake.settings
+        headers = asgi.header_map(scope)
+        key = idempotency_key(headers.get("idempotency-key"))
         source = await intake.source(headers.get("x-leadflow-source"))
         intake.limit_source(source)
-        if media_type(request) != "application/json":
+        if media_type(headers) != "application/json":
             raise UnsupportedMediaType("send the lead as application/json")
-        body = await read_body(request, settings.max_body_bytes)
+        body = await asgi.read_body(receive, headers.get("content-length"), settings.max_body_bytes)
         digest = expires = None
         if source.secret is not None:
             try:
                 signature = verify_signature(
                     source.secret,
-                    x_leadflow_signature,
+                    headers.get("x-leadflow-signature"),
                     body,
                     now=time.time(),
                     tolerance_s=settings.signature_tolerance_s,
@@ -116,7 +75,11 @@ def endpoint(intake: Intake) -> Endpoint:
             ) from None
         lead = parse_lead(payload)
         context = intake.context(
-            request, channel="webhook", page_url=lead.cta.page_url, idempotency_key=idempotency_key
+            headers,
+            asgi.client_host(scope),
+            channel="webhook",
+            page_url=lead.cta.page_url,
+            idempotency_key=key,
         )
         captured = await intake.capture(
             CaptureRequest(
@@ -127,10 +90,58 @@ def endpoint(intake: Intake) -> Endpoint:
                 signature_expires_at=expires,
             )
         )
-        return JSONResponse(
-            LeadAccepted(lead_id=str(captured.lead_id)).model_dump(),
-            status_code=202,
-            headers={"Idempotent-Replayed": "true"} if captured.replayed else None,
-        )
+        return str(captured.lead_id), captured.replayed
 
-    return post_lead
+
+def header(name: str, description: str, *, required: bool = False, **schema: Any) -> Any:
+    return {
+        "name": name,
+        "in": "header",
+        "required": required,
+        "schema": {"type": "string", **schema},
+        "description": description,
+    }
+
+
+OPERATION = {
+    "tags": ["leads"],
+    "summary": "Post a lead",
+    "description": PostLead.__doc__,
+    "operationId": "post_lead",
+    "parameters": [
+        header("X-Leadflow-Source", "the id of the lead source", required=True),
+        header(
+            "X-Leadflow-Signature",
+            't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">, for sources with a secret',
+        ),
+        header(
+            "Idempotency-Key",
+            "a replay with the same key answers the same lead id (for a day)",
+            minLength=1,
+            maxLength=255,
+        ),
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LeadIn"}}},
+    },
+    "responses": {
+        "202": {
+            "description": "stored; `Idempotent-Replayed: true` when it is an earlier lead",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/LeadAccepted"}}
+            },
+        },
+        "400": {"description": "missing or unknown source"},
+        "401": {"description": "bad, stale or replayed signature"},
+        "413": {"description": "body too large"},
+        "415": {"description": "not application/json"},
+        "422": {"description": "invalid lead, with field-level messages"},
+        "429": {"description": "over the source's rate limit (see Retry-After)"},
+        "503": {"description": "cannot store the lead now (see Retry-After)"},
+    },
+}
+
+
+def document(app: FastAPI) -> None:
+    asgi.document(app, PATH, "POST", OPERATION, [LeadIn, LeadAccepted])
