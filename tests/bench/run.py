@@ -95,7 +95,8 @@ def targets(args: argparse.Namespace, database_url: str) -> list[Target]:
         "LEADFLOW_LOG_LEVEL": "WARNING",
     }
     uvicorn = [str(BIN / "uvicorn"), "--factory", "--host", "127.0.0.1", "--workers", workers]
-    quiet = ["--no-access-log", "--log-level", "warning"]
+    # As `leadflow-capture api` runs it: no access log, no proxy-headers rewriting.
+    quiet = ["--no-access-log", "--no-proxy-headers", "--log-level", "warning"]
     known = {
         "baseline": Target(
             "baseline",

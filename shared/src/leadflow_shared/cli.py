@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import typer
 import uvicorn
@@ -24,6 +25,21 @@ class ServiceSpec:
     worker: Callable[[ServiceSettings, asyncio.Event], Awaitable[None]]
 
 
+def uvicorn_options(settings: ServiceSettings, workers: int) -> dict[str, Any]:
+    return {
+        "factory": True,
+        "host": settings.http_host,
+        "port": settings.http_port,
+        "workers": workers,
+        "log_config": None,
+        "access_log": False,
+        # The service decides what a client's address is (capture: from X-Forwarded-For only
+        # when LEADFLOW_TRUST_FORWARDED_FOR is set). uvicorn's own handling would trust any
+        # X-Forwarded-For sent from 127.0.0.1 and rewrite the address before the app sees it.
+        "proxy_headers": False,
+    }
+
+
 def build_cli(spec: ServiceSpec) -> typer.Typer:
     app = typer.Typer(help=f"leadflow {spec.name} service", no_args_is_help=True)
 
@@ -32,15 +48,7 @@ def build_cli(spec: ServiceSpec) -> typer.Typer:
         """Serve the HTTP API (uvicorn)."""
         settings = spec.settings()
         configure_logging(spec.name, settings.log_level)
-        uvicorn.run(
-            spec.app_factory,
-            factory=True,
-            host=settings.http_host,
-            port=settings.http_port,
-            workers=workers,
-            log_config=None,
-            access_log=False,
-        )
+        uvicorn.run(spec.app_factory, **uvicorn_options(settings, workers))
 
     @app.command()
     def consumer() -> None:
