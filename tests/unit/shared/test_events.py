@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from importlib.resources import files
 from typing import Any
@@ -10,7 +11,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from leadflow_shared.events import LeadCaptured, Topics, new_envelope_fields, parse_event
+from leadflow_shared.events import (
+    LeadCaptured,
+    Topics,
+    new_envelope_fields,
+    new_id,
+    parse_event,
+)
 from leadflow_shared.events.v1 import event_types
 
 SAMPLES = files("leadflow_shared.events").joinpath("samples")
@@ -89,3 +96,12 @@ def test_partner_topic_names_refuse_unsafe_ids(bad: str) -> None:
 
 def test_partner_topic_name() -> None:
     assert Topics.partner("partner-northwind") == "partner.partner-northwind.leads.v1"
+
+
+def test_new_ids_are_unique_version_7_and_ordered_by_time() -> None:
+    first = new_id()
+    time.sleep(0.002)
+    later = [new_id() for _ in range(1000)]
+    assert {u.version for u in [first, *later]} == {7}
+    assert len(set(later)) == len(later)
+    assert all(first < u for u in later)  # a new row lands at the end of an index on ids

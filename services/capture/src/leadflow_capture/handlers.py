@@ -22,7 +22,13 @@ from leadflow_capture.repository import (
 )
 from leadflow_shared.db import Database, UnitOfWork
 from leadflow_shared.errors import Conflict, LeadflowError, NotFound, Unauthorized
-from leadflow_shared.events import LeadCaptured, LeadCapturedData, Topics, new_envelope_fields
+from leadflow_shared.events import (
+    LeadCaptured,
+    LeadCapturedData,
+    Topics,
+    new_envelope_fields,
+    new_id,
+)
 from leadflow_shared.events.v1 import LeadSubmission, SubmissionContext
 from leadflow_shared.outbox import Outgoing
 
@@ -70,7 +76,7 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
                 outcomes[n] = _replayed_signature()
                 continue
             digests.add(digest)
-        lead_id = uuid.uuid4()
+        lead_id = new_id()
         found = dedupe_key(r.submission, r.context.idempotency_key, r.source.duplicate_window_s)
         event = LeadCaptured(
             **new_envelope_fields(producer=SERVICE, lead_id=lead_id),

@@ -6,6 +6,7 @@ a bare ASGI endpoint and a FastAPI route can share all of it."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -38,6 +39,12 @@ ACCEPTED = Counter(
 )
 
 Submit = Callable[[CaptureRequest], Awaitable[Outcome]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _accepted(source_id: str, channel: str, replayed: bool) -> Counter:
+    """The counter's child for these labels (looking it up costs more than counting)."""
+    return ACCEPTED.labels(source_id, channel, str(replayed).lower())
 
 
 def idempotency_key(header: str | None) -> str | None:
@@ -136,9 +143,7 @@ class Intake:
         outcome = await self.submit(request)
         if isinstance(outcome, LeadflowError):
             raise outcome
-        ACCEPTED.labels(
-            request.source.id, request.context.channel, str(outcome.replayed).lower()
-        ).inc()
+        _accepted(request.source.id, request.context.channel, outcome.replayed).inc()
         return outcome
 
     async def count_spam(self, source: Source, reason: str) -> None:

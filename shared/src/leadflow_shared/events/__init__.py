@@ -1,6 +1,6 @@
 """Versioned, frozen event models shared by every leadflow service."""
 
-from leadflow_shared.events.envelope import Envelope, new_envelope_fields
+from leadflow_shared.events.envelope import Envelope, new_envelope_fields, new_id
 from leadflow_shared.events.topics import Topics
 from leadflow_shared.events.v1 import (
     Assignee,
@@ -66,5 +66,6 @@ __all__ = [
     "Topics",
     "Utm",
     "new_envelope_fields",
+    "new_id",
     "parse_event",
 ]

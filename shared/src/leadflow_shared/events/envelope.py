@@ -12,6 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from uuid_utils.compat import uuid7
+
+
+def new_id() -> uuid.UUID:
+    """A new id for a lead or an event: a UUIDv7, time-ordered (new rows go to the end of
+    an index instead of anywhere in it) with 74 random bits."""
+    return uuid7()
 
 
 class Frozen(BaseModel):
@@ -52,10 +59,10 @@ def new_envelope_fields(
     if cause is not None:
         correlation_id = cause.correlation_id
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "occurred_at": datetime.now(UTC),
         "producer": producer,
         "lead_id": lead_id,
-        "correlation_id": correlation_id or uuid.uuid4(),
+        "correlation_id": correlation_id or new_id(),
         "causation_id": cause.id if cause is not None else None,
     }

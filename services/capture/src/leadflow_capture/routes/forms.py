@@ -10,7 +10,6 @@ Redirect targets come only from the source's configuration, never from the reque
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from html import escape
 
@@ -24,6 +23,7 @@ from leadflow_capture.handlers import Captured, CaptureRequest
 from leadflow_capture.intake import Intake, idempotency_key, parse_lead
 from leadflow_capture.schemas import LeadAccepted
 from leadflow_shared.errors import Forbidden, LeadflowError, NotFound, Unprocessable
+from leadflow_shared.events import new_id
 from leadflow_shared.http import as_unavailable, render_error
 from leadflow_shared.logging import get_logger
 
@@ -161,7 +161,7 @@ def router(intake: Intake) -> APIRouter:
         if post.honeypot:
             await intake.count_spam(source, "honeypot")
             log.info("honeypot filled in", source=source.id)
-            return Captured(uuid.uuid4(), replayed=False)  # looks accepted; nothing is kept
+            return Captured(new_id(), replayed=False)  # looks accepted; nothing is kept
         if post.ignored:
             log.debug("form fields ignored", source=source.id, fields=list(post.ignored)[:20])
         try:
