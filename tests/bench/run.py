@@ -7,8 +7,11 @@ One run, one machine, one load generator (``tests.bench.loadgen``, its own proce
    admin URL in ``LEADFLOW_BENCH_DATABASE_URL``), migrated by ``leadflow-capture migrate``;
 2. the baseline and each capture variant under uvicorn with the same worker count, each on
    a free loopback port; a short warm-up each;
-3. maximum throughput: closed loop with N keep-alive connections, ``--rounds`` times,
-   the targets interleaved in a rotating order so that noise hits them alike; medians;
+3. maximum throughput: closed loop at each of ``--connections`` (keep-alive connections,
+   64 and 256 by default), ``--rounds`` times, the targets interleaved in a rotating order
+   so that noise hits them alike. A target's maximum is its best median: the baseline is
+   CPU-bound from 64 connections on, while group commit needs concurrent requests to fill
+   its transactions;
 4. latency: open loop at half of each capture variant's maximum, capture and baseline
    alike, percentiles measured from when each request fell due;
 5. durability: the leads stored (and their outbox events) equal the 202 answers given;
@@ -26,16 +29,13 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import signal
-import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,38 +50,30 @@ from leadflow_local.postgres import (
     service_url,
     with_database,
 )
+from tests.bench.report import NOISY, Results, Run, Stored, busy_share, report
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".local" / "bench"
 DATABASE = "leadflow_bench"
 BIN = Path(sys.executable).parent
 T0 = time.monotonic()
-NOISY = 0.10  # other processes' share of the CPUs above which a run is flagged
 
 
 def progress(message: str) -> None:
     print(f"[bench {time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
-@dataclass
-class Target:
-    name: str
-    description: str
+@dataclass(kw_only=True)
+class Target(Results):
     command: list[str]
     env: dict[str, str]
-    durable: bool  # stores what it accepts: its 202s are checked against the database
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     sent: int = 0  # requests sent so far: keeps every email unique
-    accepted: int = 0  # 202 answers so far
-    max_runs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tag(self) -> str:
         return self.name.replace("-", "")
-
-    def max_rate(self) -> float:
-        return statistics.median(r["throughput"] for r in self.max_runs)
 
 
 def targets(args: argparse.Namespace, database_url: str) -> list[Target]:
@@ -99,18 +91,20 @@ def targets(args: argparse.Namespace, database_url: str) -> list[Target]:
     quiet = ["--no-access-log", "--no-proxy-headers", "--log-level", "warning"]
     known = {
         "baseline": Target(
-            "baseline",
-            "FastAPI, same JSON parsing and LeadIn validation, answers 202, stores nothing",
-            [*uvicorn, *quiet, "tests.bench.baseline_app:create_app"],
-            {},
+            name="baseline",
+            description="FastAPI, same JSON parsing and LeadIn validation, answers 202, "
+            "stores nothing",
+            command=[*uvicorn, *quiet, "tests.bench.baseline_app:create_app"],
+            env={},
             durable=False,
         ),
         "capture": Target(
-            "capture",
-            f"`leadflow-capture api` as shipped: group commit (at most {args.batch_max} leads "
-            f"a transaction, {args.batch_flushes} transaction(s) at a time)",
-            [str(BIN / "leadflow-capture"), "api", "--workers", workers],
-            {
+            name="capture",
+            description=f"`leadflow-capture api` as shipped: group commit (at most "
+            f"{args.batch_max} leads a transaction, {args.batch_flushes} transaction(s) at a "
+            "time)",
+            command=[str(BIN / "leadflow-capture"), "api", "--workers", workers],
+            env={
                 **capture_env,
                 "LEADFLOW_COMMIT_BATCH_MAX": str(args.batch_max),
                 "LEADFLOW_COMMIT_BATCH_WAIT_MS": str(args.batch_wait_ms),
@@ -119,10 +113,10 @@ def targets(args: argparse.Namespace, database_url: str) -> list[Target]:
             durable=True,
         ),
         "capture-unbatched": Target(
-            "capture-unbatched",
-            "the same, one transaction per request (LEADFLOW_COMMIT_BATCH_MAX=1)",
-            [str(BIN / "leadflow-capture"), "api", "--workers", workers],
-            {**capture_env, "LEADFLOW_COMMIT_BATCH_MAX": "1"},
+            name="capture-unbatched",
+            description="the same, one transaction per request (LEADFLOW_COMMIT_BATCH_MAX=1)",
+            command=[str(BIN / "leadflow-capture"), "api", "--workers", workers],
+            env={**capture_env, "LEADFLOW_COMMIT_BATCH_MAX": "1"},
             durable=True,
         ),
     }
@@ -266,7 +260,6 @@ def load(
         f"--tag={target.tag}",
         f"--first={target.sent}",
     ]
-    options.setdefault("connections", args.connections)
     command += [f"--{k.replace('_', '-')}={v}" for k, v in options.items()]
     committed = commits(admin_url)
     before, began = process_cpu(), time.monotonic()
@@ -289,28 +282,37 @@ def load(
     return result
 
 
-def measure(
-    ts: list[Target], args: argparse.Namespace, admin_url: str
-) -> dict[str, list[dict[str, Any]]]:
+def measure(ts: list[Target], args: argparse.Namespace, admin_url: str) -> dict[str, list[Run]]:
+    """Closed-loop rounds at each connection count, then the open-loop latency runs."""
+    levels: list[int] = args.connections
     for t in ts:
         progress(f"warming up {t.name} ({args.warmup:g}s)")
-        load(t, args, "closed", admin_url, duration=args.warmup)
+        load(t, args, "closed", admin_url, duration=args.warmup, connections=max(levels))
     for r in range(args.rounds):
-        order = ts[r % len(ts) :] + ts[: r % len(ts)]
-        for t in order:
-            result = load(t, args, "closed", admin_url, duration=args.duration)
-            t.max_runs.append(result)
-            progress(
-                f"round {r + 1}/{args.rounds} {t.name}: {result['throughput']:.0f} req/s "
-                f"(p99 {result['latency_ms']['p99']} ms at {args.connections} connections)"
-            )
+        for c in levels:
+            order = ts[r % len(ts) :] + ts[: r % len(ts)]
+            for t in order:
+                result = load(t, args, "closed", admin_url, duration=args.duration, connections=c)
+                t.closed.setdefault(c, []).append(result)
+                progress(
+                    f"round {r + 1}/{args.rounds}, {c} connections, {t.name}: "
+                    f"{result['throughput']:.0f} req/s (p99 {result['latency_ms']['p99']} ms)"
+                )
     baseline = ts[0]
-    latency: dict[str, list[dict[str, Any]]] = {}
+    latency: dict[str, list[Run]] = {}
     for t in (t for t in ts if t.durable):
         rate = max(1, round(t.max_rate() / 2))
         latency[t.name] = []
         for each in (t, baseline):
-            result = load(each, args, "open", admin_url, rate=rate, duration=args.open_duration)
+            result = load(
+                each,
+                args,
+                "open",
+                admin_url,
+                rate=rate,
+                duration=args.open_duration,
+                connections=max(levels),
+            )
             result["target"] = each.name
             latency[t.name].append(result)
             lat = result["latency_ms"]
@@ -319,13 +321,6 @@ def measure(
                 f"p99 {lat['p99']} ms"
             )
     return latency
-
-
-@dataclass(frozen=True)
-class Stored:
-    leads: dict[str, int]  # per target tag (from the emails)
-    events: int  # outbox rows
-    settings: dict[str, str]  # the server's version and durability settings
 
 
 async def stored(admin_url: str) -> Stored:
@@ -349,124 +344,6 @@ async def stored(admin_url: str) -> Stored:
     )
 
 
-# --- report ---------------------------------------------------------------------------
-
-
-def busy_share(seconds: float = 2.0) -> float:
-    """How busy the machine's CPUs were over ``seconds`` (0..1), from /proc/stat."""
-
-    def sample() -> tuple[int, int]:
-        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = values[3] + values[4]  # idle + iowait
-        return sum(values) - idle, sum(values)
-
-    try:
-        busy0, total0 = sample()
-        time.sleep(seconds)
-        busy1, total1 = sample()
-    except (OSError, ValueError, IndexError):
-        return float("nan")
-    return (busy1 - busy0) / max(1, total1 - total0)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def report(
-    ts: list[Target],
-    latency: dict[str, list[dict[str, Any]]],
-    db: Stored,
-    args: argparse.Namespace,
-) -> tuple[str, bool]:
-    """The markdown report, and whether durability held."""
-    base = ts[0].max_rate()
-    noisy = [r for t in ts for r in t.max_runs if r["other_cpu"] > NOISY]
-    noisy += [r for pair in latency.values() for r in pair if r["other_cpu"] > NOISY]
-    lines = [
-        "# capture benchmark",
-        "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} CPUs ({cpu_model()}) · "
-        f"Python {platform.python_version()} · Postgres {db.settings.get('server_version', '?')}"
-        f" (synchronous_commit={db.settings.get('synchronous_commit', '?')}, "
-        f"fsync={db.settings.get('fsync', '?')}) · uvicorn workers: {args.workers} each · "
-        "load generator, servers and Postgres on the same machine",
-        "",
-        f"## Maximum throughput (closed loop, {args.connections} keep-alive connections, "
-        f"{args.rounds} runs of {args.duration:g} s each, interleaved; median)",
-        "",
-        "| target | leads/s | runs | vs baseline | p99 at that load | leads per commit "
-        "| client CPU | other CPU |",
-        "|---|---:|---|---:|---:|---:|---:|---:|",
-    ]
-    for t in ts:
-        runs = " · ".join(f"{r['throughput']:.0f}" for r in t.max_runs)
-        p99 = statistics.median(r["latency_ms"]["p99"] for r in t.max_runs)
-        client = statistics.median(r["client_cpu_share"] for r in t.max_runs)
-        other = statistics.median(r["other_cpu"] for r in t.max_runs)
-        per_commit = [r["leads_per_commit"] for r in t.max_runs if r["leads_per_commit"]]
-        batch = f"{statistics.median(per_commit):.1f}" if t.durable and per_commit else "n/a"
-        lines.append(
-            f"| {t.name} | {t.max_rate():.0f} | {runs} | {t.max_rate() / base:.2f} | "
-            f"{p99:.0f} ms | {batch} | {client:.0%} of a core | {other:.0%} |"
-        )
-    lines += [
-        "",
-        f"## Latency at half of each capture variant's maximum (open loop, "
-        f"{args.open_duration:g} s, measured from when each request fell due)",
-        "",
-        "| rate | target | achieved | p50 | p95 | p99 | p99.9 | max | not 202 "
-        "| leads per commit | other CPU |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for pair in latency.values():
-        for r in pair:
-            lat = r["latency_ms"]
-            not_202 = sum(v for k, v in r["statuses"].items() if k != "202") + r["errors"]
-            durable = r["target"] != ts[0].name and r["leads_per_commit"]
-            batch = f"{r['leads_per_commit']:.1f}" if durable else "n/a"
-            lines.append(
-                f"| {r['rate_target']:.0f}/s | {r['target']} | {r['throughput']:.0f}/s | "
-                f"{lat['p50']} ms | {lat['p95']} ms | {lat['p99']} ms | {lat['p999']} ms | "
-                f"{lat['max']} ms | {not_202} | {batch} | {r['other_cpu']:.0%} |"
-            )
-    lines += ["", "## Durability (leads stored = 202 answers)", ""]
-    durable = [t for t in ts if t.durable]
-    ok = db.events == sum(db.leads.get(t.tag, 0) for t in durable)
-    for t in durable:
-        stored_rows = db.leads.get(t.tag, 0)
-        ok &= stored_rows == t.accepted
-        mark = "✔" if stored_rows == t.accepted else "✘ MISMATCH"
-        lines.append(f"- {t.name}: {t.accepted} answered 202, {stored_rows} leads stored {mark}")
-    lines.append(
-        f"- outbox: {db.events} `lead.captured` events for "
-        f"{sum(db.leads.get(t.tag, 0) for t in durable)} leads"
-    )
-    lines += ["", "## Against the targets", ""]
-    for t in durable:
-        ratio = t.max_rate() / base
-        p99 = latency[t.name][0]["latency_ms"]["p99"]
-        lines.append(
-            f"- {t.name}: {ratio:.2f} of the baseline's throughput (target ≥ 0.80) "
-            f"{'✔' if ratio >= 0.8 else '✘'}; p99 {p99} ms at {t.max_rate() / 2:.0f}/s "
-            f"(target ≤ 50 ms) {'✔' if p99 is not None and p99 <= 50 else '✘'}"
-        )
-    if noisy:
-        lines += [
-            "",
-            f"⚠ {len(noisy)} runs shared the machine with other work (other CPU > "
-            f"{NOISY:.0%}); rerun on a quiet machine before quoting these numbers.",
-        ]
-    lines += ["", *(f"- {t.name}: {t.description}" for t in ts), ""]
-    return "\n".join(lines), ok
-
-
 # --- main -----------------------------------------------------------------------------
 
 
@@ -475,7 +352,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="uvicorn workers, every target"
     )
-    p.add_argument("--connections", type=int, default=64, help="closed-loop connections")
+    p.add_argument(
+        "--connections",
+        type=lambda v: sorted({int(c) for c in v.split(",")}),
+        default=[64, 256],
+        help="closed-loop connection counts, comma-separated (default 64,256); a target's "
+        "maximum is its best",
+    )
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--duration", type=float, default=5.0, help="seconds per closed-loop run")
     p.add_argument("--open-duration", type=float, default=10.0)
@@ -517,7 +400,16 @@ def main(argv: list[str] | None = None) -> int:
         latency = measure(ts, args, admin_url)
         for t in ts:
             stop(t)
-        text, ok = report(ts, latency, asyncio.run(stored(admin_url)), args)
+        text, ok = report(
+            ts,
+            latency,
+            asyncio.run(stored(admin_url)),
+            workers=args.workers,
+            rounds=args.rounds,
+            duration=args.duration,
+            open_duration=args.open_duration,
+            tags={t.name: t.tag for t in ts},
+        )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text)
     print(text)
