@@ -201,13 +201,13 @@ async def test_expired_dedupe_keys_and_signatures_are_forgotten(
     from leadflow_capture.handlers import forget_expired
     from leadflow_shared.db import Database
 
-    marker = uuid.uuid4().hex
+    old, live = uuid.uuid4().bytes, uuid.uuid4().bytes
     await capture_db.execute(
-        "INSERT INTO capture.dedupe_keys VALUES"
-        " ('web-form', $1, gen_random_uuid(), now() - interval '1 s'),"
-        " ('web-form', $2, gen_random_uuid(), now() + interval '1 h')",
-        f"old-{marker}",
-        f"live-{marker}",
+        "INSERT INTO capture.dedupe_keys (key, lead_id, expires_at) VALUES"
+        " ($1, gen_random_uuid(), now() - interval '1 s'),"
+        " ($2, gen_random_uuid(), now() + interval '1 h')",
+        old,
+        live,
     )
     db = Database(infra_env.service_url("capture"), pool_size=1)
     try:
@@ -215,6 +215,6 @@ async def test_expired_dedupe_keys_and_signatures_are_forgotten(
     finally:
         await db.dispose()
     left = await capture_db.fetch(
-        "SELECT key FROM capture.dedupe_keys WHERE key LIKE $1", f"%{marker}"
+        "SELECT key FROM capture.dedupe_keys WHERE key = ANY($1::bytea[])", [old, live]
     )
-    assert [r["key"] for r in left] == [f"live-{marker}"]
+    assert [r["key"] for r in left] == [live]

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from leadflow_capture.domain.dedupe import IDEMPOTENCY_TTL_S, dedupe_key, fingerprint
+from leadflow_capture.domain.dedupe import (
+    IDEMPOTENCY_TTL_S,
+    dedupe_key,
+    fingerprint,
+    key_digest,
+)
 from leadflow_capture.domain.sources import Source
 from leadflow_capture.ratelimit import RateLimiter
 from leadflow_shared.events.v1 import Consent, LeadSubmission
@@ -27,10 +32,20 @@ def test_the_consent_time_does_not_make_a_double_click_a_new_lead() -> None:
 
 def test_an_idempotency_key_wins_over_the_fingerprint_and_lasts_a_day() -> None:
     sub = LeadSubmission(email="a@example.com")
-    assert dedupe_key(sub, "abc", 10) == ("key:abc", IDEMPOTENCY_TTL_S)
-    key, ttl = dedupe_key(sub, None, 10) or ("", 0)
-    assert key.startswith("fp:") and ttl == 10
-    assert dedupe_key(sub, None, 0) is None
+    assert dedupe_key("web", sub, "abc", 10) == (key_digest("web", "key", "abc"), IDEMPOTENCY_TTL_S)
+    assert dedupe_key("web", sub, None, 10) == (key_digest("web", "fp", fingerprint(sub)), 10)
+    assert dedupe_key("web", sub, None, 0) is None
+
+
+def test_keys_are_short_digests_that_differ_by_source_and_kind() -> None:
+    keys = {
+        key_digest("web", "key", "abc"),
+        key_digest("shop", "key", "abc"),
+        key_digest("web", "fp", "abc"),
+        key_digest("web", "key", "abd"),
+    }
+    assert len(keys) == 4
+    assert {len(k) for k in keys} == {16}
 
 
 def test_a_bucket_allows_its_burst_then_asks_to_wait() -> None:

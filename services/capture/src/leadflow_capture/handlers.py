@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from leadflow_capture import SERVICE
 from leadflow_capture.domain.dedupe import dedupe_key
@@ -66,18 +66,20 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
     seen before answers the first lead's id and stores nothing.
     """
     outcomes: list[Outcome | None] = [None] * len(requests)
-    now = datetime.now(UTC)
     digests: set[str] = set()
     batch: list[NewLead] = []
-    for n, r in enumerate(requests):
+    places: list[int] = []  # the request of each entry of the batch
+    for place, r in enumerate(requests):
         digest = r.signature_digest
         if digest is not None:
             if digest in digests:  # the same signature twice in one batch
-                outcomes[n] = _replayed_signature()
+                outcomes[place] = _replayed_signature()
                 continue
             digests.add(digest)
         lead_id = new_id()
-        found = dedupe_key(r.submission, r.context.idempotency_key, r.source.duplicate_window_s)
+        found = dedupe_key(
+            r.source.id, r.submission, r.context.idempotency_key, r.source.duplicate_window_s
+        )
         event = LeadCaptured(
             **new_envelope_fields(producer=SERVICE, lead_id=lead_id),
             data=LeadCapturedData(
@@ -86,7 +88,6 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
         )
         batch.append(
             NewLead(
-                n=n,
                 id=lead_id,
                 source_id=r.source.id,
                 idempotency_key=r.context.idempotency_key,
@@ -95,20 +96,21 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
                 context_json=r.context.model_dump_json(),
                 event=Outgoing(Topics.CAPTURED, event),
                 key=found[0] if found else None,
-                key_expires_at=now + timedelta(seconds=found[1]) if found else None,
+                key_ttl_s=found[1] if found else None,
                 digest=digest,
-                digest_expires_at=r.signature_expires_at or now if digest else None,
+                digest_expires_at=r.signature_expires_at or datetime.now(UTC) if digest else None,
             )
         )
+        places.append(place)
     if batch:
         async with db.driver_connection() as conn:
             stored = await IntakeRepository(conn).store(batch)
-        ids = {new.n: new.id for new in batch}
         for s in stored:
+            place, own_id = places[s.n - 1], batch[s.n - 1].id
             if not s.signed:
-                outcomes[s.n] = _replayed_signature()
+                outcomes[place] = _replayed_signature()
             else:
-                outcomes[s.n] = Captured(s.lead_id, replayed=s.lead_id != ids[s.n])
+                outcomes[place] = Captured(s.lead_id, replayed=s.lead_id != own_id)
     return [o for o in outcomes if o is not None]
 
 

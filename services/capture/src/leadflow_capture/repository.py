@@ -34,17 +34,19 @@ from leadflow_shared.outbox import Outbox, Outgoing
 #     lead.captured event goes into the outbox, in submission order.
 # It answers, per request, whether its signature was fresh and whose lead it is. A live key
 # is "updated" to itself so that RETURNING names its owner even when another transaction
-# committed it after this statement began.
-STORE_LEADS = f"""
+# committed it after this statement began. A batch with no signed request takes a variant
+# without the signature steps (most batches: Postgres then sets up a smaller plan).
+_INPUT = """
 WITH input AS (
     SELECT * FROM unnest(
-        $1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[],
-        $6::uuid[], $7::text[], $8::text[], $9::timestamptz[], $10::json[], $11::json[],
-        $12::uuid[], $13::text[], $14::bytea[], $15::bytea[], $16::json[]
-    ) AS i(n, key, key_expires_at, digest, digest_expires_at,
+        $1::bytea[], $2::int[], $3::text[], $4::timestamptz[],
+        $5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::json[], $10::json[],
+        $11::uuid[], $12::bytea[], $13::bytea[]
+    ) WITH ORDINALITY AS i(key, key_ttl_s, digest, digest_expires_at,
            id, source_id, idempotency_key, received_at, submission, context,
-           event_id, topic, event_key, value, headers)
-),
+           event_id, event_key, value, n)
+),"""
+_SIGNED = f"""
 signatures AS (
     INSERT INTO {seen_signatures.fullname} AS s (digest, expires_at)
     SELECT digest, digest_expires_at FROM input WHERE digest IS NOT NULL ORDER BY digest
@@ -54,19 +56,22 @@ signatures AS (
 ),
 signed AS (
     SELECT * FROM input WHERE digest IS NULL OR digest IN (SELECT digest FROM signatures)
-),
+),"""
+_UNSIGNED = """
+signed AS (SELECT * FROM input),"""
+_STORE = f"""
 keys AS (
-    INSERT INTO {dedupe_keys.fullname} AS d (source_id, key, lead_id, expires_at)
-    SELECT DISTINCT ON (source_id, key) source_id, key, id, key_expires_at
-    FROM signed WHERE key IS NOT NULL ORDER BY source_id, key, n
-    ON CONFLICT (source_id, key) DO UPDATE SET
+    INSERT INTO {dedupe_keys.fullname} AS d (key, lead_id, expires_at)
+    SELECT DISTINCT ON (key) key, id, now() + make_interval(secs => key_ttl_s)
+    FROM signed WHERE key IS NOT NULL ORDER BY key, n
+    ON CONFLICT (key) DO UPDATE SET
         lead_id = CASE WHEN d.expires_at < now() THEN excluded.lead_id ELSE d.lead_id END,
         expires_at = CASE WHEN d.expires_at < now() THEN excluded.expires_at
                           ELSE d.expires_at END
-    RETURNING source_id, key, lead_id
+    RETURNING key, lead_id
 ),
 fresh AS (
-    SELECT signed.* FROM signed LEFT JOIN keys USING (source_id, key)
+    SELECT signed.* FROM signed LEFT JOIN keys USING (key)
     WHERE signed.key IS NULL OR keys.lead_id = signed.id
 ),
 new_leads AS (
@@ -76,36 +81,37 @@ new_leads AS (
 ),
 new_events AS (
     INSERT INTO {outbox.fullname} (event_id, topic, key, value, headers)
-    SELECT event_id, topic, event_key, value, headers FROM fresh ORDER BY n
+    SELECT event_id, $14, event_key, value, $15 FROM fresh ORDER BY n
 )
 SELECT input.n, signed.n IS NOT NULL AS signed, coalesce(keys.lead_id, input.id) AS lead_id
 FROM input
 LEFT JOIN signed USING (n)
-LEFT JOIN keys ON keys.source_id = input.source_id AND keys.key = input.key
+LEFT JOIN keys ON keys.key = input.key
 """
+STORE_LEADS = _INPUT + _SIGNED + _STORE
+STORE_UNSIGNED_LEADS = _INPUT + _UNSIGNED + _STORE
 
 
 @dataclass(frozen=True)
 class NewLead:
     """One request of a batch, as :data:`STORE_LEADS` takes it."""
 
-    n: int  # its place in the batch
     id: uuid.UUID
     source_id: str
     idempotency_key: str | None
     received_at: datetime
     submission_json: str
     context_json: str
-    event: Outgoing  # its lead.captured event
-    key: str | None  # dedupe key, and until when it holds
-    key_expires_at: datetime | None
+    event: Outgoing  # its lead.captured event; every event of a batch has the same topic
+    key: bytes | None  # dedupe key, and for how many seconds it holds
+    key_ttl_s: int | None
     digest: str | None  # webhook signature, and until when it is remembered
     digest_expires_at: datetime | None
 
 
 @dataclass(frozen=True)
 class Stored:
-    n: int
+    n: int  # the request's place in the batch, from 1
     signed: bool  # False: a signature seen before; nothing was stored
     lead_id: uuid.UUID  # the request's own lead id when it is a new lead, else the first's
 
@@ -118,11 +124,11 @@ class IntakeRepository:
 
     async def store(self, batch: Sequence[NewLead]) -> list[Stored]:
         events = Outbox.arrays([b.event for b in batch])
+        signed = any(b.digest is not None for b in batch)
         rows = await self.conn.fetch(
-            STORE_LEADS,
-            [b.n for b in batch],
+            STORE_LEADS if signed else STORE_UNSIGNED_LEADS,
             [b.key for b in batch],
-            [b.key_expires_at for b in batch],
+            [b.key_ttl_s for b in batch],
             [b.digest for b in batch],
             [b.digest_expires_at for b in batch],
             [b.id for b in batch],
@@ -131,7 +137,11 @@ class IntakeRepository:
             [b.received_at for b in batch],
             [b.submission_json for b in batch],
             [b.context_json for b in batch],
-            *(events[column] for column in Outbox.COLUMNS),
+            events["event_id"],
+            events["key"],
+            events["value"],
+            batch[0].event.topic,
+            batch[0].event.headers_json(),
         )
         return [Stored(r["n"], r["signed"], r["lead_id"]) for r in rows]
 

@@ -22,7 +22,7 @@ leads = sa.Table(
     sa.Column("context", sa.JSON, nullable=False),
 )
 
-# Opaque keys and digests, compared bytewise.
+# Opaque digests, compared bytewise.
 Bytewise = sa.Text(collation="C")
 
 # Sources from the config file (read-only) and from the admin API.
@@ -37,12 +37,12 @@ sources = sa.Table(
     ),
 )
 
-# What makes a second submission the same lead: an Idempotency-Key or a fingerprint.
+# What makes a second submission the same lead: a digest of the source and its
+# Idempotency-Key or fingerprint (domain/dedupe.py).
 dedupe_keys = sa.Table(
     "dedupe_keys",
     metadata,
-    sa.Column("source_id", Bytewise, primary_key=True),
-    sa.Column("key", Bytewise, primary_key=True),
+    sa.Column("key", sa.LargeBinary, primary_key=True),
     sa.Column("lead_id", sa.Uuid, nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )

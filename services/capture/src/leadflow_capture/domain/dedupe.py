@@ -9,32 +9,40 @@ from leadflow_shared.events.v1 import LeadSubmission
 
 IDEMPOTENCY_TTL_S = 24 * 3600
 
-
 # The time of consent is when the submission arrived, not part of what was submitted.
 _NOT_SUBMITTED: dict[str, set[str] | bool] = {"consent": {"given_at"}, "custom": True}
 
 
 def fingerprint(submission: LeadSubmission) -> str:
-    """A digest of what was submitted: identical submissions have the same fingerprint
-    (the order of free-form ``custom`` fields does not matter)."""
+    """What was submitted, in one canonical text: identical submissions have the same
+    fingerprint (the order of free-form ``custom`` fields does not matter)."""
     canonical = submission.model_dump_json(exclude=_NOT_SUBMITTED)
     if submission.custom:
         canonical += json.dumps(
             submission.custom, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
-    return "fp:" + hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical
+
+
+def key_digest(source_id: str, kind: str, value: str) -> bytes:
+    """A dedupe key as stored: 16 bytes of SHA-256 over the source, the kind of key and its
+    value (a source id has no ":"). Short keys keep the unique index small and quick."""
+    return hashlib.sha256(f"{source_id}:{kind}:{value}".encode()).digest()[:16]
 
 
 def dedupe_key(
-    submission: LeadSubmission, idempotency_key: str | None, duplicate_window_s: int
-) -> tuple[str, int] | None:
+    source_id: str,
+    submission: LeadSubmission,
+    idempotency_key: str | None,
+    duplicate_window_s: int,
+) -> tuple[bytes, int] | None:
     """The key under which this submission is remembered, and for how many seconds.
 
     A client's Idempotency-Key wins for a day; otherwise identical submissions within the
     source's duplicate window are the same lead (a double click on the submit button).
     """
     if idempotency_key is not None:
-        return "key:" + idempotency_key, IDEMPOTENCY_TTL_S
+        return key_digest(source_id, "key", idempotency_key), IDEMPOTENCY_TTL_S
     if duplicate_window_s > 0:
-        return fingerprint(submission), duplicate_window_s
+        return key_digest(source_id, "fp", fingerprint(submission)), duplicate_window_s
     return None
