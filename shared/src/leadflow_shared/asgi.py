@@ -61,16 +61,19 @@ async def read_body(receive: Receive, declared_length: str | None, limit: int) -
     """The whole request body, refused (413) beyond ``limit`` bytes before it is all read."""
     if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    body = b""
+    parts: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ClientDisconnect()
-        body += message.get("body", b"")
-        if len(body) > limit:
+        part = message.get("body", b"")
+        size += len(part)
+        if size > limit:
             raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        parts.append(part)
         if not message.get("more_body", False):
-            return body
+            return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 async def send_json(

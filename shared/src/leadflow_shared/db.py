@@ -1,10 +1,13 @@
 """Postgres plumbing: schema-scoped metadata, the engine, and the unit of work.
 
-Only the unit of work commits. Repositories take its session and never commit.
+Only the unit of work commits. Repositories take its session and never commit. The one
+exception is a hot path's single statement on a driver connection, which is a transaction
+by itself (see :meth:`Database.driver_connection`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -68,20 +71,17 @@ def messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return outbox, inbox
 
 
-def insert_arrays(table: sa.Table, columns: Mapping[str, str], suffix: str = "") -> sa.TextClause:
+def insert_arrays(table: sa.Table, columns: Mapping[str, str]) -> sa.TextClause:
     """An INSERT of many rows in one statement. Bind each column as one list, named after
     the column; Postgres unnests the arrays into rows.
 
     ``columns`` maps column names to their Postgres types. One statement costs about the
     same to send, plan and run for one row as for hundreds, where an executemany sends and
-    executes every row on its own. ``suffix`` adds an ON CONFLICT or RETURNING clause.
+    executes every row on its own.
     """
     names = ", ".join(columns)
     arrays = ", ".join(f"CAST(:{name} AS {pg_type}[])" for name, pg_type in columns.items())
-    return sa.text(
-        f"INSERT INTO {table.fullname} AS {table.name} ({names}) "
-        f"SELECT * FROM unnest({arrays}) {suffix}"
-    )
+    return sa.text(f"INSERT INTO {table.fullname} ({names}) SELECT * FROM unnest({arrays})")
 
 
 def create_engine(
@@ -161,6 +161,7 @@ class Database:
         self._pool_size = pool_size
         self._application_name = application_name
         self._driver_pool: asyncpg.Pool | None = None
+        self._driver_pool_lock = asyncio.Lock()
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -182,18 +183,24 @@ class Database:
         microseconds. A connection that broke is replaced at the next checkout, and none is
         opened before the first one is needed.
         """
-        if self._driver_pool is None:
-            self._driver_pool = await asyncpg.create_pool(
-                self._dsn,
-                min_size=0,
-                max_size=self._pool_size,
-                reset=_nothing_to_reset,
-                timeout=CONNECT_TIMEOUT_S,
-                command_timeout=COMMAND_TIMEOUT_S,
-                server_settings={"application_name": self._application_name},
-            )
-        async with self._driver_pool.acquire() as conn:
+        async with (await self._driver_pool_ready()).acquire() as conn:
             yield conn
+
+    async def _driver_pool_ready(self) -> asyncpg.Pool:
+        if self._driver_pool is not None:
+            return self._driver_pool
+        async with self._driver_pool_lock:  # the first callers: one pool for them all
+            if self._driver_pool is None:
+                self._driver_pool = await asyncpg.create_pool(
+                    self._dsn,
+                    min_size=0,
+                    max_size=self._pool_size,
+                    reset=_nothing_to_reset,
+                    timeout=CONNECT_TIMEOUT_S,
+                    command_timeout=COMMAND_TIMEOUT_S,
+                    server_settings={"application_name": self._application_name},
+                )
+            return self._driver_pool
 
     async def scalar(self, statement: sa.Executable) -> Any:
         """One read-only statement outside any unit of work."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -128,6 +130,23 @@ async def test_oversized_body_gets_413(capture: httpx.AsyncClient) -> None:
     assert response.status_code == 413
 
 
+async def chunks(body: bytes, size: int) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+async def test_a_body_sent_in_chunks_without_a_length_is_read_whole_and_limited(
+    capture: httpx.AsyncClient,
+) -> None:
+    headers = {**WEB, "Content-Type": "application/json"}
+    small = json.dumps({"email": f"{uuid.uuid4().hex}@example.com", "message": "m" * 3000})
+    ok = await capture.post("/v1/leads", content=chunks(small.encode(), 500), headers=headers)
+    assert ok.status_code == 202
+    big = json.dumps({"email": "a@example.com", "message": "m" * 70_000}).encode()
+    refused = await capture.post("/v1/leads", content=chunks(big, 8192), headers=headers)
+    assert refused.status_code == 413
+
+
 @pytest.mark.parametrize(
     ("headers", "code"),
     [({}, "missing_source"), ({"X-Leadflow-Source": "nope"}, "unknown_source")],
@@ -224,3 +243,20 @@ async def test_metrics_show_the_outbox_backlog_and_the_accepted_leads(
         'leadflow_capture_accepted_total{channel="webhook",replayed="false",source="web-form"}'
         in text
     )
+
+
+async def test_the_openapi_document_describes_post_leads_with_resolvable_schemas(
+    capture: httpx.AsyncClient,
+) -> None:
+    document = (await capture.get("/openapi.json")).json()
+    operation = document["paths"]["/v1/leads"]["post"]
+    schemas = document["components"]["schemas"]
+    assert {p["name"] for p in operation["parameters"]} == {
+        "X-Leadflow-Source",
+        "X-Leadflow-Signature",
+        "Idempotency-Key",
+    }
+    assert set(operation["responses"]) >= {"202", "401", "413", "415", "422", "429", "503"}
+    assert "email" in schemas["LeadIn"]["properties"]
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(document))
+    assert refs and set(refs) <= set(schemas)  # every reference resolves
