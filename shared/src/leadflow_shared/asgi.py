@@ -27,17 +27,27 @@ log = get_logger(__name__)
 
 class DirectRoutes:
     """The ASGI app a service serves: ``routes`` answered by their own ASGI endpoints,
-    everything else by the FastAPI ``app``."""
+    everything else by the FastAPI ``app``. Another method on a direct route's path is
+    answered 405 with the methods it allows."""
 
     def __init__(self, app: FastAPI, routes: Mapping[tuple[str, str], ASGIApp]) -> None:
         self.app = app
         self.routes = dict(routes)
+        methods: dict[str, list[str]] = {}
+        for method, path in self.routes:
+            methods.setdefault(path, []).append(method)
+        self.allowed = {path: ", ".join(sorted(m)) for path, m in methods.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             endpoint = self.routes.get((scope["method"], scope["path"]))
             if endpoint is not None:
                 await endpoint(scope, receive, send)
+                return
+            allowed = self.allowed.get(scope["path"])
+            if allowed is not None:
+                body = error_body("method_not_allowed", f"use {allowed} on {scope['path']}")
+                await send_json(send, 405, json.dumps(body).encode(), [("Allow", allowed)])
                 return
         await self.app(scope, receive, send)
 

@@ -260,3 +260,12 @@ async def test_the_openapi_document_describes_post_leads_with_resolvable_schemas
     assert "email" in schemas["LeadIn"]["properties"]
     refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(document))
     assert refs and set(refs) <= set(schemas)  # every reference resolves
+
+
+async def test_other_methods_on_the_leads_path_get_405_with_allow(
+    capture: httpx.AsyncClient,
+) -> None:
+    response = await capture.get("/v1/leads")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"
