@@ -104,13 +104,15 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
         places.append(place)
     if batch:
         async with db.driver_connection() as conn:
-            stored = await IntakeRepository(conn).store(batch)
-        for s in stored:
-            place, own_id = places[s.n - 1], batch[s.n - 1].id
+            not_stored = await IntakeRepository(conn).store(batch)
+        for place, new in zip(places, batch, strict=True):
+            outcomes[place] = Captured(new.id, replayed=False)
+        for s in not_stored:
+            place = places[s.n - 1]
             if not s.signed:
                 outcomes[place] = _replayed_signature()
-            else:
-                outcomes[place] = Captured(s.lead_id, replayed=s.lead_id != own_id)
+            elif s.lead_id is not None:
+                outcomes[place] = Captured(s.lead_id, replayed=True)
     return [o for o in outcomes if o is not None]
 
 

@@ -32,10 +32,11 @@ from leadflow_shared.outbox import Outbox, Outgoing
 #     and a key still live from before keeps its first lead;
 #   - becomes a new lead when it claimed its key or has none: its row is stored and its
 #     lead.captured event goes into the outbox, in submission order.
-# It answers, per request, whether its signature was fresh and whose lead it is. A live key
-# is "updated" to itself so that RETURNING names its owner even when another transaction
-# committed it after this statement began. A batch with no signed request takes a variant
-# without the signature steps (most batches: Postgres then sets up a smaller plan).
+# It answers only for the requests that stored nothing: a replayed signature, or a key that
+# an earlier lead owns (with that lead's id). A live key is "updated" to itself so that
+# RETURNING names its owner even when another transaction committed it after this
+# statement began. A batch with no signed request takes a variant without the signature
+# steps (most batches: Postgres then sets up a smaller plan).
 _INPUT = """
 WITH input AS (
     SELECT * FROM unnest(
@@ -57,8 +58,20 @@ signatures AS (
 signed AS (
     SELECT * FROM input WHERE digest IS NULL OR digest IN (SELECT digest FROM signatures)
 ),"""
+_SIGNED_ANSWER = """
+SELECT input.n, signed.n IS NOT NULL AS signed, keys.lead_id
+FROM input
+LEFT JOIN signed USING (n)
+LEFT JOIN keys ON keys.key = input.key
+WHERE signed.n IS NULL OR keys.lead_id <> input.id
+"""
 _UNSIGNED = """
 signed AS (SELECT * FROM input),"""
+_UNSIGNED_ANSWER = """
+SELECT input.n, true AS signed, keys.lead_id
+FROM input JOIN keys ON keys.key = input.key
+WHERE keys.lead_id <> input.id
+"""
 _STORE = f"""
 keys AS (
     INSERT INTO {dedupe_keys.fullname} AS d (key, lead_id, expires_at)
@@ -82,14 +95,9 @@ new_leads AS (
 new_events AS (
     INSERT INTO {outbox.fullname} (event_id, topic, key, value, headers)
     SELECT event_id, $14, event_key, value, $15 FROM fresh ORDER BY n
-)
-SELECT input.n, signed.n IS NOT NULL AS signed, coalesce(keys.lead_id, input.id) AS lead_id
-FROM input
-LEFT JOIN signed USING (n)
-LEFT JOIN keys ON keys.key = input.key
-"""
-STORE_LEADS = _INPUT + _SIGNED + _STORE
-STORE_UNSIGNED_LEADS = _INPUT + _UNSIGNED + _STORE
+)"""
+STORE_LEADS = _INPUT + _SIGNED + _STORE + _SIGNED_ANSWER
+STORE_UNSIGNED_LEADS = _INPUT + _UNSIGNED + _STORE + _UNSIGNED_ANSWER
 
 
 @dataclass(frozen=True)
@@ -110,10 +118,12 @@ class NewLead:
 
 
 @dataclass(frozen=True)
-class Stored:
-    n: int  # the request's place in the batch, from 1
-    signed: bool  # False: a signature seen before; nothing was stored
-    lead_id: uuid.UUID  # the request's own lead id when it is a new lead, else the first's
+class NotStored:
+    """A request of the batch that stored nothing; every other one is a new lead."""
+
+    n: int  # its place in the batch, from 1
+    signed: bool  # False: a signature seen before
+    lead_id: uuid.UUID | None  # when signed: the earlier lead that owns its dedupe key
 
 
 class IntakeRepository:
@@ -122,7 +132,7 @@ class IntakeRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def store(self, batch: Sequence[NewLead]) -> list[Stored]:
+    async def store(self, batch: Sequence[NewLead]) -> list[NotStored]:
         events = Outbox.arrays([b.event for b in batch])
         signed = any(b.digest is not None for b in batch)
         rows = await self.conn.fetch(
@@ -143,7 +153,7 @@ class IntakeRepository:
             batch[0].event.topic,
             batch[0].event.headers_json(),
         )
-        return [Stored(r["n"], r["signed"], r["lead_id"]) for r in rows]
+        return [NotStored(r["n"], r["signed"], r["lead_id"]) for r in rows]
 
 
 class LeadRepository:
