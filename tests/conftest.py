@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -50,6 +50,13 @@ class Infra:
         return cls(**{**values, **overrides})
 
 
+def off_loop(work: Callable[[], object]) -> None:
+    """Run ``work`` on a thread of its own: it runs an event loop of its own (Alembic's env,
+    the database helpers), which a running test loop would refuse."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(work).result()
+
+
 def migrate_all(admin_url: str) -> None:
     """What `leadflow-<service> migrate` does for each service, with the admin URL set."""
 
@@ -61,21 +68,17 @@ def migrate_all(admin_url: str) -> None:
             asyncio.run(ensure_role_and_schema(admin_url, url, service))
             upgrade(f"leadflow_{service}", url)
 
-    # Alembic's env runs its own event loop; keep it off the test session's thread.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(run).result()
+    off_loop(run)
 
 
 @pytest.fixture(scope="session")
 def infra_env() -> Iterator[Infra]:
     with infra.kafka() as (bootstrap, idempotence), infra.postgres() as server_admin_url:
         name = f"leadflow_test_{uuid.uuid4().hex[:10]}"
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(create_database, server_admin_url, name, exist_ok=False).result()
+        off_loop(lambda: create_database(server_admin_url, name, exist_ok=False))
         admin_url = with_database(server_admin_url, name)
         try:
             migrate_all(admin_url)
             yield Infra(bootstrap, idempotence, admin_url, name)
         finally:
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(drop_database, server_admin_url, name).result()
+            off_loop(lambda: drop_database(server_admin_url, name))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import asyncpg
@@ -19,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from leadflow_capture.domain.dedupe import key_digest
 from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
 from leadflow_shared.migrations import ensure_role_and_schema, upgrade
-from tests.conftest import Infra
+from tests.conftest import Infra, off_loop
 
 
 def table_modules() -> dict[str, sa.MetaData]:
@@ -65,13 +63,6 @@ async def test_the_migrated_schema_is_what_the_tables_define(
     finally:
         await engine.dispose()
     assert found == []
-
-
-def off_loop(work: Callable[[], None]) -> None:
-    """Run ``work`` on a thread of its own: it runs an event loop of its own (Alembic's
-    env, the database helpers), which the test's running loop would refuse."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(work).result()
 
 
 def migrate(admin_url: str, service_url: str, revision: str) -> None:

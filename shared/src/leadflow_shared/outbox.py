@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,16 @@ def _headers_json(headers: tuple[tuple[str, bytes], ...]) -> str:
     return json.dumps([[k, v.decode()] for k, v in headers])
 
 
+# How a message fills each column.
+_VALUES: dict[str, Callable[[Outgoing], Any]] = {
+    "event_id": lambda m: m.event.id,
+    "topic": lambda m: m.topic,
+    "key": lambda m: m.event.kafka_key(),
+    "value": lambda m: m.event.kafka_value(),
+    "headers": lambda m: m.headers_json(),
+}
+
+
 class Outbox:
     # What a staged message fills in, with Postgres types (the rest has defaults).
     COLUMNS = {
@@ -61,15 +71,12 @@ class Outbox:
         self._insert = insert_arrays(table, self.COLUMNS)
 
     @staticmethod
-    def arrays(messages: Sequence[Outgoing]) -> dict[str, list[Any]]:
-        """The messages as one list per column of :attr:`COLUMNS`."""
-        return {
-            "event_id": [m.event.id for m in messages],
-            "topic": [m.topic for m in messages],
-            "key": [m.event.kafka_key() for m in messages],
-            "value": [m.event.kafka_value() for m in messages],
-            "headers": [m.headers_json() for m in messages],
-        }
+    def arrays(
+        messages: Sequence[Outgoing], columns: Iterable[str] = COLUMNS
+    ) -> dict[str, list[Any]]:
+        """The messages as one list per column (by default every column of
+        :attr:`COLUMNS`)."""
+        return {column: [_VALUES[column](m) for m in messages] for column in columns}
 
     async def stage(self, session: AsyncSession, messages: Sequence[Outgoing]) -> None:
         """Add messages to the outbox inside the caller's transaction (one statement)."""

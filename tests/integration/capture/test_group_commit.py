@@ -97,25 +97,21 @@ async def test_a_later_batch_sees_the_keys_and_signatures_of_an_earlier_one(
 
 
 async def test_new_leads_and_their_events_are_stored_as_the_event_says(
-    db: Database, infra_env: Infra
+    db: Database, capture_db: asyncpg.Connection
 ) -> None:
     emails = [f"{fresh(str(i))}@example.com" for i in range(3)]
     outcomes = await capture_leads(db, [request(e, key=fresh("key")) for e in emails])
     ids = [o.lead_id for o in outcomes if isinstance(o, Captured)]
-    conn = await asyncpg.connect(infra_env.admin_url.replace("+asyncpg", ""))
-    try:
-        leads = await conn.fetch(
-            "SELECT id, source_id, idempotency_key, received_at, submission::text, "
-            "context::text FROM capture.leads WHERE id = ANY($1::uuid[])",
-            ids,
-        )
-        events = await conn.fetch(
-            "SELECT id, topic, key, value, headers::text FROM capture.outbox "
-            "WHERE key = ANY($1::bytea[]) ORDER BY id",
-            [str(i).encode() for i in ids],
-        )
-    finally:
-        await conn.close()
+    leads = await capture_db.fetch(
+        "SELECT id, source_id, idempotency_key, received_at, submission::text, "
+        "context::text FROM capture.leads WHERE id = ANY($1::uuid[])",
+        ids,
+    )
+    events = await capture_db.fetch(
+        "SELECT id, topic, key, value, headers::text FROM capture.outbox "
+        "WHERE key = ANY($1::bytea[]) ORDER BY id",
+        [str(i).encode() for i in ids],
+    )
     assert len(leads) == 3
     assert [parse_event(e["value"]).lead_id for e in events] == ids  # in submission order
     in_order = sorted(leads, key=lambda r: ids.index(r["id"]))

@@ -133,7 +133,8 @@ class IntakeRepository:
         self.conn = conn
 
     async def store(self, batch: Sequence[NewLead]) -> list[NotStored]:
-        events = Outbox.arrays([b.event for b in batch])
+        # One topic and one set of headers for the whole batch: sent once, not per row.
+        events = Outbox.arrays([b.event for b in batch], ("event_id", "key", "value"))
         signed = any(b.digest is not None for b in batch)
         rows = await self.conn.fetch(
             STORE_LEADS if signed else STORE_UNSIGNED_LEADS,
