@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_local.postgres import (
     SERVICES,
     create_database,
@@ -17,12 +18,22 @@ from leadflow_local.postgres import (
     service_url,
     with_database,
 )
-from leadflow_shared.migrations import ensure_role_and_schema, upgrade
+from leadflow_router.service import SERVICE as ROUTER
+from leadflow_score.service import SERVICE as SCORE
+from leadflow_shared.migrations import ensure_role_and_schema
+from leadflow_shared.service import Service
 from leadflow_shared.settings import ServiceSettings
+from leadflow_verify.service import SERVICE as VERIFY
 from tests import infra
 
 S = TypeVar("S", bound=ServiceSettings)
 EXAMPLE_CONFIG = infra.ROOT / "deploy" / "examples" / "leadflow.yaml"
+DECLARATIONS: dict[str, Service[Any]] = {
+    "capture": CAPTURE,
+    "verify": VERIFY,
+    "score": SCORE,
+    "router": ROUTER,
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +53,9 @@ class Infra:
             "kafka_bootstrap_servers": self.kafka_bootstrap,
             "kafka_idempotence": self.kafka_idempotence,
             "kafka_session_timeout_ms": 6000,
+            # Quiet spells between tests would otherwise slow the next test's first hops.
+            "kafka_idle_fetch_max_wait_ms": 100,
             "config_file": EXAMPLE_CONFIG,
-            "outbox_poll_interval_s": 0.01,
             "database_pool_size": 5,
             "ip_hash_salt": "test-salt-0123456789",
         }
@@ -66,7 +78,7 @@ def migrate_all(admin_url: str) -> None:
         for service in SERVICES:
             url = service_url(admin_url, service)
             asyncio.run(ensure_role_and_schema(admin_url, url, service))
-            upgrade(f"leadflow_{service}", url)
+            DECLARATIONS[service].upgrade(url)
 
     off_loop(run)
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from leadflow_capture.schemas import LeadAccepted, LeadIn
+from leadflow_capture.intake.schemas import LeadAccepted, LeadIn
 
 SOURCES = frozenset({"web-form", "webhook"})
 MAX_BODY_BYTES = 64 * 1024

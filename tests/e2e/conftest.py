@@ -12,15 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from leadflow_capture import worker as capture_worker
-from leadflow_capture.api import create_app
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
-from leadflow_router import worker as router_worker
+from leadflow_router.service import SERVICE as ROUTER
 from leadflow_router.settings import RouterSettings
-from leadflow_score import worker as score_worker
+from leadflow_score.service import SERVICE as SCORE
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.events import Topics
-from leadflow_verify import worker as verify_worker
+from leadflow_verify.service import SERVICE as VERIFY
 from leadflow_verify.settings import VerifySettings
 from tests.conftest import Infra
 from tests.support import wait_for_events
@@ -39,17 +38,17 @@ class Pipeline:
         return uuid.UUID(response.json()["lead_id"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # its relays must not drain outboxes other tests inspect
 async def pipeline(infra_env: Infra) -> AsyncIterator[Pipeline]:
     stop = asyncio.Event()
     workers = [
-        capture_worker.run(infra_env.settings(CaptureSettings, "capture"), stop),
-        verify_worker.run(infra_env.settings(VerifySettings, "verify"), stop),
-        score_worker.run(infra_env.settings(ScoreSettings, "score"), stop),
-        router_worker.run(infra_env.settings(RouterSettings, "router"), stop),
+        CAPTURE.run_consumer(infra_env.settings(CaptureSettings, "capture"), stop),
+        VERIFY.run_consumer(infra_env.settings(VerifySettings, "verify"), stop),
+        SCORE.run_consumer(infra_env.settings(ScoreSettings, "score"), stop),
+        ROUTER.run_consumer(infra_env.settings(RouterSettings, "router"), stop),
     ]
     tasks = [asyncio.create_task(w) for w in workers]
-    app = create_app(infra_env.settings(CaptureSettings, "capture"))
+    app = CAPTURE.create_app(infra_env.settings(CaptureSettings, "capture"))
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://capture") as client:
         pipeline = Pipeline(infra_env, client)

@@ -28,7 +28,7 @@ import uvicorn
 import yaml
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from leadflow_capture.api import create_app
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
 from leadflow_local.postgres import plain_dsn
 from tests.conftest import EXAMPLE_CONFIG, Infra
@@ -114,7 +114,7 @@ def site(infra_env: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     _write_config(root / "leadflow.yaml", origin)
 
     settings = infra_env.settings(CaptureSettings, "capture", config_file=root / "leadflow.yaml")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(CAPTURE.create_app(settings), log_level="warning"))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [api_socket]}, name="capture-api", daemon=True
     )

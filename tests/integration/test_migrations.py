@@ -14,24 +14,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from leadflow_capture.domain.dedupe import key_digest
+from leadflow_capture.intake.domain.dedupe import key_digest
 from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
-from leadflow_shared.migrations import ensure_role_and_schema, upgrade
-from tests.conftest import Infra, off_loop
-
-
-def table_modules() -> dict[str, sa.MetaData]:
-    import leadflow_capture.tables
-    import leadflow_router.tables
-    import leadflow_score.tables
-    import leadflow_verify.tables
-
-    return {
-        "capture": leadflow_capture.tables.metadata,
-        "verify": leadflow_verify.tables.metadata,
-        "score": leadflow_score.tables.metadata,
-        "router": leadflow_router.tables.metadata,
-    }
+from leadflow_shared.migrations import ensure_role_and_schema
+from tests.conftest import DECLARATIONS, Infra, off_loop
 
 
 def differences(connection: sa.Connection, schema: str, metadata: sa.MetaData) -> list[Any]:
@@ -59,7 +45,7 @@ async def test_the_migrated_schema_is_what_the_tables_define(
     engine = create_async_engine(infra_env.service_url(service))
     try:
         async with engine.connect() as conn:
-            found = await conn.run_sync(differences, service, table_modules()[service])
+            found = await conn.run_sync(differences, service, DECLARATIONS[service].metadata)
     finally:
         await engine.dispose()
     assert found == []
@@ -70,7 +56,7 @@ def migrate(admin_url: str, service_url: str, revision: str) -> None:
 
     def run() -> None:
         asyncio.run(ensure_role_and_schema(admin_url, service_url, "capture"))
-        upgrade("leadflow_capture", service_url, revision)
+        DECLARATIONS["capture"].upgrade(service_url, revision)
 
     off_loop(run)
 

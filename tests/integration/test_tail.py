@@ -10,7 +10,7 @@ import uuid
 from aiokafka import AIOKafkaProducer
 
 from leadflow_local.tail import tail
-from leadflow_shared.kafka import ensure_topics
+from leadflow_shared.messaging.kafka import ensure_topics
 from tests.conftest import Infra
 
 

@@ -1,30 +1,26 @@
-"""The FastAPI parts every service shares: health, readiness, metrics and error rendering."""
+"""The FastAPI parts every service's API shares: health, readiness, metrics, error rendering."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
+from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from leadflow_shared.db import Database
-from leadflow_shared.errors import LeadflowError, Unavailable
+from leadflow_shared.errors import LeadflowError, Unavailable, Unprocessable
 from leadflow_shared.logging import get_logger
 from leadflow_shared.retry import is_transient
-from leadflow_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
-ReadinessCheck = Callable[[], Awaitable[None]]
 
 
 def error_body(
@@ -50,6 +46,11 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
             loc = loc[1:]
         details.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
     return details
+
+
+def unprocessable(exc: ValidationError, what: str) -> Unprocessable:
+    """A 422 naming each invalid field of ``what`` (the lead, the source…)."""
+    return Unprocessable(f"{what} is invalid", details=field_errors(exc.errors()))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -104,11 +105,10 @@ async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> Non
 OUTBOX_BACKLOG = Gauge(
     "leadflow_outbox_backlog", "Events waiting in the outbox for the relay", ["service"]
 )
-OUTBOX_BACKLOG_SQL = sa.text("SELECT count(*) FROM outbox")  # the role's own schema
 
 
 def add_operational_routes(
-    app: FastAPI, *, service: str, db: Database, kafka_bootstrap_servers: str
+    app: FastAPI, *, service: str, db: Database, kafka_bootstrap_servers: str, backlog_sql: str
 ) -> None:
     """``/healthz`` (process alive), ``/readyz`` (DB and Kafka reachable), ``/metrics``."""
 
@@ -138,41 +138,8 @@ def add_operational_routes(
     async def metrics() -> PlainTextResponse:
         """Prometheus text: this process's counters, and the service's outbox backlog."""
         try:
-            backlog = await asyncio.wait_for(db.scalar(OUTBOX_BACKLOG_SQL), timeout=2.0)
+            backlog = await asyncio.wait_for(db.scalar(backlog_sql), timeout=2.0)
             OUTBOX_BACKLOG.labels(service).set(float(backlog or 0))
         except Exception as exc:
             log.warning("outbox backlog unknown", error=repr(exc))
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
-def create_service_app(
-    *,
-    service: str,
-    description: str,
-    settings: ServiceSettings,
-    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
-) -> tuple[FastAPI, Database]:
-    """A service's FastAPI app with its database, error rendering and operations routes."""
-    db = Database(
-        settings.database_url, pool_size=settings.database_pool_size, application_name=service
-    )
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # What is alive after start-up lives as long as the process: keep it out of the
-        # collector's full passes, whose pauses otherwise reach ~100 ms under load.
-        gc.collect()
-        gc.freeze()
-        yield
-        for step in on_shutdown:
-            await step()
-        await db.dispose()
-
-    app = FastAPI(
-        title=f"leadflow {service}", version="1", description=description, lifespan=lifespan
-    )
-    install_error_handlers(app)
-    add_operational_routes(
-        app, service=service, db=db, kafka_bootstrap_servers=settings.kafka_bootstrap_servers
-    )
-    return app, db

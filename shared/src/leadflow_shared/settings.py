@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,15 +30,32 @@ class ServiceSettings(BaseSettings):
     kafka_idempotence: bool = False
     kafka_topic_partitions: int = Field(default=3, ge=1)
     kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000)
-    kafka_heartbeat_interval_ms: int = Field(default=1_000, ge=100)
+    kafka_heartbeat_interval_ms: int = Field(default=2_000, ge=100)
     kafka_max_batch: int = Field(default=500, ge=1)
+    # How long a fetch may wait at the broker: while records flow, and once none came for
+    # kafka_idle_after_s (see leadflow_shared.messaging.consumer.Pace).
     kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=10_000)
+    kafka_idle_fetch_max_wait_ms: int = Field(default=1_000, ge=1, le=30_000)
+    kafka_idle_after_s: float = Field(default=5.0, ge=0)
+    kafka_linger_ms: int = Field(default=5, ge=0, le=1_000)
 
-    outbox_poll_interval_s: float = Field(default=0.02, gt=0)
+    # The relay is woken by Postgres notifications; it also looks this often without one.
+    outbox_poll_interval_s: float = Field(default=5.0, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
+    # Published events kept in the outbox for this long (0: deleted once acknowledged).
+    outbox_retention_s: float = Field(default=0.0, ge=0)
+    # Handled event ids kept this long to recognise redeliveries (0: for ever).
+    inbox_retention_s: float = Field(default=86_400.0, ge=0)
+    prune_interval_s: float = Field(default=60.0, gt=0)
 
-    consumer_metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="serve the consumer process's /metrics here"
+    consumer_http_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices(
+            "consumer_http_port", "LEADFLOW_CONSUMER_HTTP_PORT", "LEADFLOW_CONSUMER_METRICS_PORT"
+        ),
+        description="where the consumer process serves /healthz, /readyz and /metrics",
     )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
@@ -59,3 +76,11 @@ class ServiceSettings(BaseSettings):
         if not url.startswith("postgresql+asyncpg://"):
             raise ValueError("must be a postgresql:// or postgresql+asyncpg:// URL")
         return url
+
+    @model_validator(mode="after")
+    def _heartbeat_within_session(self) -> ServiceSettings:
+        if self.kafka_heartbeat_interval_ms * 3 > self.kafka_session_timeout_ms:
+            raise ValueError(
+                "kafka_heartbeat_interval_ms must be at most a third of kafka_session_timeout_ms"
+            )
+        return self

@@ -6,7 +6,7 @@ import asyncpg
 import httpx
 import pytest
 
-from leadflow_capture.api import create_app
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
 from leadflow_local.postgres import plain_dsn
 from tests.conftest import Infra
@@ -19,7 +19,7 @@ def client_for(app: object) -> httpx.AsyncClient:
 
 @pytest.fixture(scope="module")
 async def capture(infra_env: Infra) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(infra_env.settings(CaptureSettings, "capture"))
+    app = CAPTURE.create_app(infra_env.settings(CaptureSettings, "capture"))
     async with client_for(app) as client:
         yield client
 

@@ -12,8 +12,8 @@ import asyncpg
 import httpx
 import pytest
 
-from leadflow_capture.api import create_app
-from leadflow_capture.domain.signature import sign
+from leadflow_capture.intake.domain.signature import sign
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
 from tests.conftest import Infra
 from tests.integration.capture.conftest import client_for
@@ -24,7 +24,7 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 @pytest.fixture(scope="module")
 async def admin_capture(infra_env: Infra) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(
+    app = CAPTURE.create_app(
         infra_env.settings(
             CaptureSettings, "capture", admin_api_key=ADMIN_KEY, sources_refresh_s=0.2
         )
@@ -198,7 +198,7 @@ async def test_invalid_source_definitions_get_field_level_422(
 async def test_expired_dedupe_keys_and_signatures_are_forgotten(
     infra_env: Infra, capture_db: asyncpg.Connection
 ) -> None:
-    from leadflow_capture.handlers import forget_expired
+    from leadflow_capture.intake.handlers import forget_expired
     from leadflow_shared.db import Database
 
     old, live = uuid.uuid4().bytes, uuid.uuid4().bytes

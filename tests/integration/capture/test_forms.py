@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
-from leadflow_capture.api import create_app
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
 from tests.conftest import Infra
 from tests.integration.capture.conftest import client_for
@@ -60,7 +60,7 @@ async def forms(infra_env: Infra) -> AsyncIterator[httpx.AsyncClient]:
     settings = infra_env.settings(
         CaptureSettings, "capture", admin_api_key=ADMIN_KEY, trust_forwarded_for=True
     )
-    async with client_for(create_app(settings)) as client:
+    async with client_for(CAPTURE.create_app(settings)) as client:
         yield client
 
 

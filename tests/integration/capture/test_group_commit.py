@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from leadflow_capture.domain.sources import Source
-from leadflow_capture.handlers import Captured, CaptureRequest, capture_leads
+from leadflow_capture.intake.handlers import Captured, CaptureRequest, capture_leads
 from leadflow_capture.settings import CaptureSettings
+from leadflow_capture.sources.domain import Source
 from leadflow_shared.db import Database
 from leadflow_shared.errors import Unauthorized
 from leadflow_shared.events import LeadCaptured, Topics, parse_event

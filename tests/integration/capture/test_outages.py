@@ -8,7 +8,7 @@ import uuid
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from leadflow_capture.api import create_app
+from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
 from tests.conftest import Infra
 from tests.integration.capture.conftest import client_for
@@ -22,7 +22,7 @@ async def test_postgres_down_answers_503_with_retry_after_then_recovers(infra_en
     proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    app = create_app(
+    app = CAPTURE.create_app(
         infra_env.settings(
             CaptureSettings, "capture", database_url=via_proxy, sources_refresh_s=0.2
         )
@@ -56,7 +56,7 @@ async def test_postgres_down_answers_503_with_retry_after_then_recovers(infra_en
 async def test_kafka_down_still_accepts_and_keeps_the_event_in_the_outbox(
     infra_env: Infra,
 ) -> None:
-    app = create_app(
+    app = CAPTURE.create_app(
         infra_env.settings(CaptureSettings, "capture", kafka_bootstrap_servers="127.0.0.1:1")
     )
     async with client_for(app) as client:

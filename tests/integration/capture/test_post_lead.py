@@ -13,7 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
-from leadflow_capture.domain.signature import sign
+from leadflow_capture.intake.domain.signature import sign
 from leadflow_shared.events import LeadCaptured, parse_event
 
 WEB = {"X-Leadflow-Source": "web-form"}

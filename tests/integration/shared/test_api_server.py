@@ -8,7 +8,7 @@ import httpx
 import uvicorn
 
 from leadflow_local.broker import free_port
-from leadflow_shared.cli import uvicorn_options
+from leadflow_shared.service.cli import uvicorn_options
 from leadflow_shared.settings import ServiceSettings
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from leadflow_capture.batching import Batcher
+from leadflow_capture.intake.batching import Batcher
 
 
 class FakeFlush:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadflow_capture.intake import Intake
+from leadflow_capture.intake.requests import Intake
 from leadflow_capture.settings import CaptureSettings
 
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from leadflow_capture.domain.dedupe import (
+from leadflow_capture.intake.domain.dedupe import (
     IDEMPOTENCY_TTL_S,
     dedupe_key,
     fingerprint,
     key_digest,
 )
-from leadflow_capture.domain.sources import Source
-from leadflow_capture.ratelimit import RateLimiter
+from leadflow_capture.intake.ratelimit import RateLimiter
+from leadflow_capture.sources.domain import Source
 from leadflow_shared.events.v1 import Consent, LeadSubmission
 
 

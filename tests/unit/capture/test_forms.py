@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from leadflow_capture.domain.forms import form_field, read_form, with_params
-from leadflow_capture.domain.sources import Source
-from leadflow_capture.routes.forms import wants_json
-from leadflow_capture.schemas import LeadIn
+from leadflow_capture.intake.domain.forms import form_field, read_form, with_params
+from leadflow_capture.intake.endpoints.forms import wants_json
+from leadflow_capture.intake.schemas import LeadIn
+from leadflow_capture.sources.domain import Source
 
 
 def test_flat_nested_and_custom_fields_map_onto_the_json_body() -> None:

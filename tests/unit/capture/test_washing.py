@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from leadflow_capture.domain.washing import clean_free_form, clean_optional, clean_text
-from leadflow_capture.schemas import LeadIn
+from leadflow_capture.intake.domain.washing import clean_free_form, clean_optional, clean_text
+from leadflow_capture.intake.schemas import LeadIn
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leadflow_router.domain.model import Partner, Rep, RepState, RouterConfig
-from leadflow_router.domain.routing import RoutingInput, route
+from leadflow_router.assignments.domain.routing import RoutingInput, route
+from leadflow_router.config import RouterConfig
+from leadflow_router.partners.domain import Partner
+from leadflow_router.reps.domain import Rep, RepState
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PARTNERS = [

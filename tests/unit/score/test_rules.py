@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from leadflow_score.domain.bant import read_authority, read_budget, read_need, read_timeline
-from leadflow_score.domain.rules import (
+from leadflow_score.rules.domain.bant import read_authority, read_budget, read_need, read_timeline
+from leadflow_score.rules.domain.rules import (
     HOT_AT,
     RULES_VERSION,
     WARM_AT,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from leadflow_shared.events.v1 import Check, LeadSubmission
-from leadflow_verify.domain.checks import Verdict, verify_submission
-from leadflow_verify.domain.country import parse_country
+from leadflow_verify.contact.domain.checks import Verdict, verify_submission
+from leadflow_verify.contact.domain.country import parse_country
 
 
 def verify(**fields: str) -> Verdict:

@@ -61,6 +61,15 @@ def run(
             min=1, max=65532, help="HTTP port of capture; verify, score, router take the next"
         ),
     ] = 8000,
+    consumer_port_base: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65532,
+            help="port of capture's consumer process (/readyz, /metrics); the others take "
+            "the next [default: port base + 100]",
+        ),
+    ] = None,
     pages_port: Annotated[
         int,
         typer.Option(
@@ -91,6 +100,7 @@ def run(
         admin_url=admin_url or None,
         database=database,
         port_base=port_base,
+        consumer_port_base=consumer_port_base,
         pages_port=pages_port,
         ready_timeout_s=ready_timeout,
     )

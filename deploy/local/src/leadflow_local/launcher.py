@@ -34,11 +34,8 @@ from leadflow_local.infra import (
 )
 from leadflow_local.postgres import SERVICES, service_url
 from leadflow_local.processes import Child, log_tail, service_command, spawn, stop_children
-from leadflow_local.readiness import LogWatcher, http_ready
+from leadflow_local.readiness import http_ready
 
-# What a consumer process logs once it is ready: capture's only relays its outbox.
-READY_EVENT = {"capture": "outbox relay started"}
-JOINED_EVENT = "partitions assigned"
 INTERRUPTED = 130
 
 
@@ -53,6 +50,7 @@ class RunOptions:
     admin_url: str | None
     database: str
     port_base: int
+    consumer_port_base: int | None = None
     pages_port: int = 0
     session_timeout_ms: int = 6000
     ready_timeout_s: float = 90.0
@@ -63,6 +61,12 @@ class RunOptions:
 
     def http_port(self, service: str) -> int:
         return self.port_base + SERVICES.index(service)
+
+    def consumer_port(self, service: str) -> int:
+        """Where a consumer process answers /readyz and /metrics (port base + 100 unless
+        chosen)."""
+        base = self.consumer_port_base or self.port_base + 100
+        return base + SERVICES.index(service)
 
 
 class StopRequested(Exception):
@@ -195,12 +199,17 @@ class _Launch:
         if not self.o.config_file.is_file():
             raise SetupError(f"config file not found: {self.o.config_file}")
         for service in SERVICES:
-            port = self.o.http_port(service)
-            if port_open("127.0.0.1", port):
-                raise SetupError(
-                    f"port {port} ({service} API) is already in use: stop what listens "
-                    "there, or choose other ports with --port-base"
-                )
+            for port, what, option in (
+                (self.o.http_port(service), "API", "--port-base"),
+                (self.o.consumer_port(service), "consumer", "--consumer-port-base"),
+            ):
+                if port > 65535:
+                    raise SetupError(f"port {port} ({service} {what}) is beyond 65535: {option}")
+                if port_open("127.0.0.1", port):
+                    raise SetupError(
+                        f"port {port} ({service} {what}) is already in use: stop what listens "
+                        f"there, or choose other ports with {option}"
+                    )
         if self.o.pages_port and port_open("127.0.0.1", self.o.pages_port):
             raise SetupError(
                 f"port {self.o.pages_port} (landing page) is already in use: choose another "
@@ -258,10 +267,7 @@ class _Launch:
         if self.o.pages_port:
             apis["pages"] = f"http://127.0.0.1:{self.o.pages_port}/landing-page.html"
         consumers = {
-            f"{s}-consumer": LogWatcher(
-                self.o.log_dir / f"{s}-consumer.log", READY_EVENT.get(s, JOINED_EVENT)
-            )
-            for s in SERVICES
+            f"{s}-consumer": f"http://127.0.0.1:{self.o.consumer_port(s)}/readyz" for s in SERVICES
         }
         say("… waiting for the APIs and for the consumers to join their groups (a few seconds)")
         deadline = time.monotonic() + self.o.ready_timeout_s
@@ -272,8 +278,8 @@ class _Launch:
                 if http_ready(url):
                     del apis[service]
                     say("✓ landing page served" if service == "pages" else f"✓ {service} API ready")
-            for name, watcher in list(consumers.items()):
-                if watcher.seen():
+            for name, url in list(consumers.items()):
+                if http_ready(url):
                     del consumers[name]
                     say(f"✓ {name} ready")
             if time.monotonic() > deadline:
@@ -337,6 +343,7 @@ class _Launch:
             LEADFLOW_KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers,
             LEADFLOW_CONFIG_FILE=str(self.o.config_file),
             LEADFLOW_HTTP_PORT=str(self.o.http_port(service)),
+            LEADFLOW_CONSUMER_HTTP_PORT=str(self.o.consumer_port(service)),
             PYTHONUNBUFFERED="1",
         )
         return env

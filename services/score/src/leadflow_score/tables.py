@@ -1,27 +1,6 @@
-"""score's tables, all in the ``score`` schema."""
+"""Every score table (the metadata migrations compare against)."""
 
-from __future__ import annotations
+from leadflow_score.rules.tables import scores
+from leadflow_score.schema import inbox, metadata, outbox
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
-
-from leadflow_score import SCHEMA
-from leadflow_shared.db import messaging_tables, schema_metadata
-
-metadata = schema_metadata(SCHEMA)
-
-scores = sa.Table(
-    "scores",
-    metadata,
-    sa.Column("lead_id", sa.Uuid, primary_key=True),
-    sa.Column("score", sa.Integer, nullable=False),
-    sa.Column("temperature", sa.Text, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("explanation", JSONB, nullable=False),
-    sa.Column("rules_version", sa.Text, nullable=False),
-    sa.Column(
-        "scored_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-)
-
-outbox, inbox = messaging_tables(metadata)
+__all__ = ["inbox", "metadata", "outbox", "scores"]

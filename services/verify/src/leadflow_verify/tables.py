@@ -1,26 +1,6 @@
-"""verify's tables, all in the ``verify`` schema."""
+"""Every verify table (the metadata migrations compare against)."""
 
-from __future__ import annotations
+from leadflow_verify.contact.tables import verifications
+from leadflow_verify.schema import inbox, metadata, outbox
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
-
-from leadflow_shared.db import messaging_tables, schema_metadata
-from leadflow_verify import SCHEMA
-
-metadata = schema_metadata(SCHEMA)
-
-verifications = sa.Table(
-    "verifications",
-    metadata,
-    sa.Column("lead_id", sa.Uuid, primary_key=True),
-    sa.Column("accepted", sa.Boolean, nullable=False),
-    sa.Column("contact", JSONB, nullable=False),
-    sa.Column("checks", JSONB, nullable=False),
-    sa.Column("reasons", JSONB, nullable=False),
-    sa.Column(
-        "verified_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-)
-
-outbox, inbox = messaging_tables(metadata)
+__all__ = ["inbox", "metadata", "outbox", "verifications"]

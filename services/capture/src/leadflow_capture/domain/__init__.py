@@ -1,1 +1,0 @@
-"""Capture's pure rules: lead sources, washing submitted text, webhook signatures."""

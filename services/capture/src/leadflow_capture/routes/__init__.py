@@ -1,1 +1,0 @@
-"""capture's HTTP routes: they parse, call the use case, and map the result."""

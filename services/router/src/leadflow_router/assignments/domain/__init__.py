@@ -1,0 +1,1 @@
+"""assignments' pure rules: who gets a lead, and why."""

@@ -1,0 +1,117 @@
+"""assignments' use cases: routing scored leads (a stage handler) and reading where a
+lead went."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+
+from leadflow_router import NAME
+from leadflow_router.assignments.domain.routing import (
+    Decision,
+    RoutingInput,
+    rep_turns,
+    route_all,
+)
+from leadflow_router.assignments.repository import Assignment, AssignmentRepository
+from leadflow_router.partners.repository import PartnerRepository
+from leadflow_router.reps.repository import RepRepository
+from leadflow_shared.events import (
+    Assignee,
+    LeadOffered,
+    LeadOfferedData,
+    LeadRouted,
+    LeadRoutedData,
+    LeadScored,
+    Topics,
+    new_envelope_fields,
+)
+from leadflow_shared.logging import get_logger
+from leadflow_shared.messaging.stage import first_per_lead
+from leadflow_shared.ports import Clock
+from leadflow_shared.uow import UnitOfWork
+
+log = get_logger(__name__)
+
+
+async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: Clock) -> None:
+    """Decide who gets each scored lead of a batch, in order; publish ``lead.routed`` (and
+    ``lead.offered`` on the partner's topic). A lead routed before, under another event id,
+    is never routed twice. Set-based: one statement each to lock the reps, read the
+    partners, find leads routed before, record the assignments and the reps' turns."""
+    assignments = AssignmentRepository(uow.session)
+    reps = RepRepository(uow.session)
+    states = await reps.lock_all()
+    partners = await PartnerRepository(uow.session).all()
+    candidates = first_per_lead(events)
+    before = await assignments.routed_before([e.lead_id for e in candidates])
+    fresh = [e for e in candidates if e.lead_id not in before]
+    now = clock.now()
+    decisions = route_all([_routing_input(e) for e in fresh], states, partners, now)
+    stored = await assignments.add_new(
+        [
+            (e.lead_id, d, e.data.temperature, e.data.status)
+            for e, d in zip(fresh, decisions, strict=True)
+        ]
+    )
+    kept = [d if e.lead_id in stored else None for e, d in zip(fresh, decisions, strict=True)]
+    await reps.take_turns(rep_turns(kept, now))
+    for event, decision in zip(fresh, kept, strict=True):
+        if decision is not None:
+            _publish(uow, event, decision, clock)
+    if fresh:
+        kinds = Counter(d.kind for d in kept if d is not None)
+        log.info("leads routed", **{kind: kinds[kind] for kind in sorted(kinds)})
+
+
+def _routing_input(event: LeadScored) -> RoutingInput:
+    return RoutingInput(
+        country=event.data.lead.contact.country,
+        temperature=event.data.temperature,
+        status=event.data.status,
+    )
+
+
+def _publish(uow: UnitOfWork, event: LeadScored, decision: Decision, clock: Clock) -> None:
+    lead = event.data.lead
+    log.debug(
+        "lead routed",
+        lead_id=str(event.lead_id),
+        assignee=f"{decision.kind}:{decision.assignee_id}",
+        reason=decision.reason,
+    )
+    routed = LeadRouted(
+        **new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event),
+        data=LeadRoutedData(
+            assignee=Assignee(kind=decision.kind, id=decision.assignee_id),
+            rule_path=decision.rule_path,
+            reason=decision.reason,
+            score=event.data.score,
+            temperature=event.data.temperature,
+            status=event.data.status,
+            source_id=lead.source_id,
+            contact=lead.contact,
+            cta=lead.cta,
+            received_at=lead.received_at,
+        ),
+    )
+    uow.publish(Topics.ROUTED, routed)
+    if decision.kind == "partner":
+        offered = LeadOffered(
+            **new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event),
+            data=LeadOfferedData(
+                partner_id=decision.assignee_id,
+                contact=lead.contact,
+                cta=lead.cta,
+                message=lead.message,
+                temperature=event.data.temperature,
+                offered_at=clock.now(),
+            ),
+        )
+        uow.publish(Topics.partner(decision.assignee_id), offered)
+
+
+async def assignment_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Assignment | None:
+    async with uow:
+        return await AssignmentRepository(uow.session).get(lead_id)

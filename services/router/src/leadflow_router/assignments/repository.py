@@ -1,0 +1,91 @@
+"""assignments' queries."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadflow_router.assignments.domain.routing import Decision
+from leadflow_router.assignments.tables import assignments
+from leadflow_shared.events.v1 import LifecycleStatus, Temperature
+from leadflow_shared.sql import insert_arrays
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where a lead went, as stored."""
+
+    lead_id: uuid.UUID
+    decision: Decision
+    temperature: Temperature
+    status: LifecycleStatus
+    routed_at: datetime
+
+
+_ADD = insert_arrays(
+    assignments,
+    {
+        "lead_id": "uuid",
+        "assignee_kind": "text",
+        "assignee_id": "text",
+        "rule_path": "jsonb",
+        "reason": "text",
+        "temperature": "text",
+        "status": "text",
+    },
+    "ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id",
+)
+_ROUTED = sa.text(
+    f"SELECT lead_id FROM {assignments.fullname} WHERE lead_id = ANY(CAST(:ids AS uuid[]))"
+)
+
+
+class AssignmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def routed_before(self, lead_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these leads have an assignment already (one statement)."""
+        if not lead_ids:
+            return set()
+        result = await self.session.execute(_ROUTED, {"ids": list(lead_ids)})
+        return set(result.scalars().all())
+
+    async def add_new(
+        self, routed: Sequence[tuple[uuid.UUID, Decision, Temperature, LifecycleStatus]]
+    ) -> set[uuid.UUID]:
+        """Record where each lead went (one statement); returns the leads recorded now."""
+        if not routed:
+            return set()
+        result = await self.session.execute(
+            _ADD,
+            {
+                "lead_id": [r[0] for r in routed],
+                "assignee_kind": [r[1].kind for r in routed],
+                "assignee_id": [r[1].assignee_id for r in routed],
+                "rule_path": [json.dumps(list(r[1].rule_path)) for r in routed],
+                "reason": [r[1].reason for r in routed],
+                "temperature": [r[2] for r in routed],
+                "status": [r[3] for r in routed],
+            },
+        )
+        return set(result.scalars().all())
+
+    async def get(self, lead_id: uuid.UUID) -> Assignment | None:
+        stmt = sa.select(assignments).where(assignments.c.lead_id == lead_id)
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            return None
+        decision = Decision(
+            kind=row.assignee_kind,
+            assignee_id=row.assignee_id,
+            rule_path=tuple(row.rule_path),
+            reason=row.reason,
+        )
+        return Assignment(row.lead_id, decision, row.temperature, row.status, row.routed_at)

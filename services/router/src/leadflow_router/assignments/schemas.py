@@ -1,0 +1,36 @@
+"""How assignments' read API shows where a lead went."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from leadflow_router.assignments.repository import Assignment
+from leadflow_shared.events.v1 import AssigneeKind, LifecycleStatus, Temperature
+
+
+class AssignmentOut(BaseModel):
+    lead_id: uuid.UUID
+    assignee_kind: AssigneeKind
+    assignee_id: str
+    rule_path: list[str]
+    reason: str
+    temperature: Temperature
+    status: LifecycleStatus
+    routed_at: datetime
+
+    @classmethod
+    def of(cls, a: Assignment) -> AssignmentOut:
+        d = a.decision
+        return cls(
+            lead_id=a.lead_id,
+            assignee_kind=d.kind,
+            assignee_id=d.assignee_id,
+            rule_path=list(d.rule_path),
+            reason=d.reason,
+            temperature=a.temperature,
+            status=a.status,
+            routed_at=a.routed_at,
+        )

@@ -1,0 +1,24 @@
+"""assignments' table: where each lead went, by which rule, and why."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from leadflow_router.schema import metadata
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("lead_id", sa.Uuid, primary_key=True),
+    sa.Column("assignee_kind", sa.Text, nullable=False),
+    sa.Column("assignee_id", sa.Text, nullable=False),
+    sa.Column("rule_path", JSONB, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("temperature", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column(
+        "routed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Index(None, "assignee_kind", "assignee_id"),
+)

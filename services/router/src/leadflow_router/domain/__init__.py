@@ -1,1 +1,0 @@
-"""router's pure rules: who gets a lead, and why."""

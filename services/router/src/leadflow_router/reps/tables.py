@@ -1,0 +1,21 @@
+"""reps' table: the configured reps, with their round-robin state."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from leadflow_router.schema import metadata
+
+reps = sa.Table(
+    "reps",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("territories", ARRAY(sa.Text), nullable=False),
+    sa.Column("weight", sa.Integer, nullable=False),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("last_assigned_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("assigned_total", sa.BigInteger, nullable=False, server_default="0"),
+)

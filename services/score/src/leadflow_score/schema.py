@@ -1,0 +1,11 @@
+"""score's schema: its metadata (every table lives in the ``score`` schema) and its
+messaging tables. Each feature defines its own tables on it; ``tables`` gathers them all."""
+
+from __future__ import annotations
+
+from leadflow_score import NAME
+from leadflow_shared.messaging.tables import messaging_tables
+from leadflow_shared.sql import schema_metadata
+
+metadata = schema_metadata(NAME)
+outbox, inbox = messaging_tables(metadata)

@@ -1,0 +1,19 @@
+"""score's declaration: what ``leadflow-score api | consumer | migrate`` are built from."""
+
+from __future__ import annotations
+
+from leadflow_score import NAME, tables
+from leadflow_score.rules import endpoints as rules_endpoints
+from leadflow_score.rules.handlers import score_leads
+from leadflow_score.settings import ScoreSettings
+from leadflow_shared.events import LeadVerified
+from leadflow_shared.service import Service, Subscription
+
+SERVICE = Service(
+    name=NAME,
+    description="Scores verified leads: temperature, lifecycle status and why.",
+    settings=ScoreSettings,
+    metadata=tables.metadata,
+    subscriptions=[Subscription(LeadVerified, score_leads)],
+    routers=[rules_endpoints.router],
+)

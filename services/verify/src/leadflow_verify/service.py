@@ -1,0 +1,19 @@
+"""verify's declaration: what ``leadflow-verify api | consumer | migrate`` are built from."""
+
+from __future__ import annotations
+
+from leadflow_shared.events import LeadCaptured
+from leadflow_shared.service import Service, Subscription
+from leadflow_verify import NAME, tables
+from leadflow_verify.contact import endpoints as contact_endpoints
+from leadflow_verify.contact.handlers import verify_leads
+from leadflow_verify.settings import VerifySettings
+
+SERVICE = Service(
+    name=NAME,
+    description="Checks identity and contact details of captured leads and washes them.",
+    settings=VerifySettings,
+    metadata=tables.metadata,
+    subscriptions=[Subscription(LeadCaptured, verify_leads)],
+    routers=[contact_endpoints.router],
+)

@@ -1,0 +1,151 @@
+"""The consumer loop: poll a batch, hand it to the stage, commit the offsets after the
+stage's commit. A redelivered batch is harmless (the inbox drops what was handled)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+
+from leadflow_shared.logging import get_logger
+from leadflow_shared.messaging.decoding import Record
+from leadflow_shared.messaging.kafka import start_with_retry
+from leadflow_shared.messaging.stage import Stage
+from leadflow_shared.readiness import Readiness
+from leadflow_shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+JOINED = "joined its consumer group"
+POLL_TIMEOUT_MS = 1000  # how long a poll waits for prefetched records; bounds shutdown
+
+
+class Pace:
+    """How long a fetch may wait at the broker for records: short while records flow,
+    long once none came for ``idle_after_s``.
+
+    A broker answers a fetch when records arrive or the wait is over; the local broker
+    (Tansu 0.6) answers only when the wait is over, so the wait is each hop's latency, and
+    when idle each fetch costs both sides a wake-up. The first records after a quiet spell
+    wait up to the idle wait; then the busy wait applies. Set both equal to turn it off.
+    """
+
+    def __init__(
+        self,
+        busy_ms: int,
+        idle_ms: int,
+        idle_after_s: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.busy_ms = busy_ms
+        self.idle_ms = idle_ms
+        self.idle_after_s = idle_after_s
+        self._clock = clock
+        self._last_records = float("-inf")  # a process starts idle
+
+    def wait_ms(self, got_records: bool) -> int:
+        """The wait for the next fetch, after a poll that got records or not."""
+        now = self._clock()
+        if got_records:
+            self._last_records = now
+        return self.busy_ms if now - self._last_records < self.idle_after_s else self.idle_ms
+
+
+class EventConsumer:
+    """Consumes ``topics`` in a group and hands every batch to ``stage``."""
+
+    def __init__(
+        self,
+        *,
+        settings: ServiceSettings,
+        group_id: str,
+        client_id: str,
+        topics: Sequence[str],
+        stage: Stage,
+        readiness: Readiness | None = None,
+    ) -> None:
+        self.settings = settings
+        self.group_id = group_id
+        self.client_id = client_id
+        self.topics = list(topics)
+        self.stage = stage
+        self.readiness = readiness
+        s = settings
+        self.pace = Pace(
+            s.kafka_fetch_max_wait_ms, s.kafka_idle_fetch_max_wait_ms, s.kafka_idle_after_s
+        )
+
+    def _make_consumer(self) -> AIOKafkaConsumer:
+        s = self.settings
+        return AIOKafkaConsumer(
+            bootstrap_servers=s.kafka_bootstrap_servers,
+            group_id=self.group_id,
+            client_id=self.client_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=s.kafka_session_timeout_ms,
+            rebalance_timeout_ms=s.kafka_session_timeout_ms,
+            heartbeat_interval_ms=s.kafka_heartbeat_interval_ms,
+            max_poll_records=s.kafka_max_batch,
+            fetch_max_wait_ms=self.pace.wait_ms(got_records=False),
+            # The fetcher's own wake-up when nothing happens (default 200 ms): fetch
+            # answers and new assignments wake it anyway.
+            consumer_timeout_ms=POLL_TIMEOUT_MS,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        consumer = self._make_consumer()
+        consumer.subscribe(topics=self.topics, listener=_Assignments(self.readiness))
+        if not await start_with_retry(consumer.start, "Kafka", stop):
+            return
+        log.info("consumer started", topics=self.topics, group=self.group_id)
+        try:
+            while not stop.is_set():
+                batches = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS)
+                records = [r for part in batches.values() for r in part]
+                _set_fetch_wait(consumer, self.pace.wait_ms(bool(records)))
+                if records:
+                    await self.stage.process(records, stop)
+                    await _commit_offsets(consumer, records)
+        finally:
+            if self.readiness is not None:
+                self.readiness.report(JOINED, False)
+            await consumer.stop()
+            log.info("consumer stopped")
+
+
+def _set_fetch_wait(consumer: AIOKafkaConsumer, wait_ms: int) -> None:
+    """Apply to the next fetch request (aiokafka reads the setting for each request)."""
+    consumer._fetcher._fetch_max_wait_ms = wait_ms
+
+
+async def _commit_offsets(consumer: AIOKafkaConsumer, records: Sequence[Record]) -> None:
+    offsets: dict[TopicPartition, int] = {}
+    for r in records:
+        tp = TopicPartition(r.topic, r.partition)
+        offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
+    try:
+        await consumer.commit(offsets)
+    except (CommitFailedError, KafkaError) as exc:
+        # The database already holds the result; a redelivery is dropped by the inbox.
+        log.warning("offset commit failed; redelivery will be deduplicated", error=repr(exc))
+
+
+class _Assignments(ConsumerRebalanceListener):
+    """Reports the group membership as readiness, and logs each assignment."""
+
+    def __init__(self, readiness: Readiness | None) -> None:
+        self.readiness = readiness
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        if revoked:
+            log.info("partitions revoked", partitions=len(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        log.info(
+            "partitions assigned", partitions=sorted(f"{p.topic}/{p.partition}" for p in assigned)
+        )
+        if self.readiness is not None:
+            self.readiness.report(JOINED, True)

@@ -1,0 +1,150 @@
+"""The outbox relay: publishes committed outbox rows, oldest first, at least once.
+
+Every insert into a service's outbox notifies its channel (a statement trigger), so the
+relay sleeps until there is something to send: woken, it publishes in batches until the
+outbox is empty, then waits for the next notification. It also looks every
+``poll_interval_s`` without one, which covers a lost listening connection. Rows are
+deleted once the broker has acknowledged them, or with a retention marked as published
+and pruned later (``pruning.py``). If the process dies between the acknowledgement and
+the commit, the rows are sent again: consumers drop the copies (their inbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from leadflow_shared.db import Database
+from leadflow_shared.logging import get_logger
+from leadflow_shared.messaging.outbox import Outbox
+from leadflow_shared.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
+from leadflow_shared.readiness import Readiness
+from leadflow_shared.retry import Backoff, is_transient, sleep_unless_stopped
+
+log = get_logger(__name__)
+RELAYING = "relaying its outbox"
+
+
+@functools.lru_cache(maxsize=1024)
+def _headers(column: str) -> list[tuple[str, bytes]]:
+    return [(k, v.encode()) for k, v in json.loads(column)]
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        service: str,
+        db: Database,
+        outbox: Outbox,
+        producer: AIOKafkaProducer,
+        batch_size: int = 500,
+        poll_interval_s: float = 5.0,
+        retention_s: float = 0.0,
+        readiness: Readiness | None = None,
+    ) -> None:
+        self.service = service
+        self.db = db
+        self.outbox = outbox
+        self.producer = producer
+        self.batch_size = batch_size
+        self.poll_interval_s = poll_interval_s
+        self.readiness = readiness
+        self._done_sql = outbox.mark_sql if retention_s > 0 else outbox.delete_sql
+        self._wake = asyncio.Event()
+        self._listening: asyncpg.Connection | None = None
+
+    async def publish_batch(self) -> int:
+        """Publish up to ``batch_size`` rows; returns how many were published."""
+        async with self.db.driver_connection() as conn, conn.transaction():
+            rows = await conn.fetch(self.outbox.take_sql, self.batch_size)
+            if not rows:
+                return 0
+            sends = [
+                await self.producer.send(
+                    row["topic"],
+                    value=row["value"],
+                    key=row["key"],
+                    headers=_headers(row["headers"]),
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*sends)
+            await conn.execute(self._done_sql, [row["id"] for row in rows])
+        OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+        return len(rows)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        waker = asyncio.create_task(self._wake_on(stop))
+        backoff = Backoff()
+        log.info("outbox relay started", channel=self.outbox.channel)
+        if self.readiness is not None:
+            self.readiness.report(RELAYING, True)
+        try:
+            while not stop.is_set():
+                await self._listen()
+                self._wake.clear()
+                try:
+                    published = await self.publish_batch()
+                    backoff.reset()
+                except Exception as exc:
+                    OUTBOX_RELAY_ERRORS.labels(self.service).inc()
+                    delay = backoff.next_delay()
+                    log.warning(
+                        "outbox relay failed, retrying",
+                        error=repr(exc),
+                        transient=is_transient(exc),
+                        retry_in_s=round(delay, 3),
+                    )
+                    await sleep_unless_stopped(stop, delay)
+                    continue
+                if published < self.batch_size:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+        finally:
+            waker.cancel()
+            await self._unlisten()
+            if self.readiness is not None:
+                self.readiness.report(RELAYING, False)
+            log.info("outbox relay stopped")
+
+    async def _wake_on(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self._wake.set()
+
+    async def _listen(self) -> None:
+        """Keep a connection listening on the outbox's channel; without one, the relay
+        polls every ``poll_interval_s`` until the next attempt succeeds."""
+        if self._listening is not None and not self._listening.is_closed():
+            return
+        await self._unlisten()
+        try:
+            conn = await self.db.connect("relay-listen")
+        except Exception as exc:
+            log.warning("outbox notifications unavailable; polling", error=repr(exc))
+            return
+        try:
+            await conn.add_listener(self.outbox.channel, self._notified)
+        except Exception as exc:
+            log.warning("outbox notifications unavailable; polling", error=repr(exc))
+            await conn.close()
+            return
+        conn.add_termination_listener(self._lost)
+        self._listening = conn
+
+    async def _unlisten(self) -> None:
+        conn, self._listening = self._listening, None
+        if conn is not None and not conn.is_closed():
+            with contextlib.suppress(Exception):
+                await conn.close(timeout=2)
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    def _lost(self, _: object) -> None:
+        self._wake.set()  # look now, and listen again

@@ -1,0 +1,159 @@
+"""What a service states about itself, once: its settings, tables, subscriptions (by event
+class), HTTP routers, periodic chores, ports and the topics it writes.
+
+    SERVICE = Service(
+        name="verify",
+        description="…",
+        settings=VerifySettings,
+        metadata=tables.metadata,
+        subscriptions=(Subscription(LeadCaptured, contact.handlers.verify_leads),),
+        routers=(contact.endpoints.router,),
+    )
+
+Each service's declaration is ``SERVICE`` in ``leadflow_<name>.service``; its console
+script is ``SERVICE.main``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
+
+from leadflow_shared.events.envelope import Envelope
+from leadflow_shared.messaging.inbox import Inbox
+from leadflow_shared.messaging.outbox import Outbox
+from leadflow_shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from leadflow_shared.service.runtime import Runtime
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The events of one class go to ``handler``, a batch at a time: ``handler(uow,
+    events, **ports)``; the keyword-only parameters name the ports it needs."""
+
+    event: type[Envelope]
+    handler: Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Chore:
+    """Work the consumer process does every ``every_s`` seconds (failures are logged and
+    tried again next time)."""
+
+    name: str
+    every_s: Callable[[ServiceSettings], float]
+    run: Callable[[Runtime[Any]], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Api:
+    """What a service's API adds beyond static routers, built once per process."""
+
+    routers: Sequence[APIRouter] = ()
+    # (method, path) → a bare ASGI endpoint served ahead of FastAPI (a hot path).
+    direct_routes: Mapping[tuple[str, str], ASGIApp] = field(default_factory=dict)
+    document: Callable[[FastAPI], None] | None = None  # puts direct routes in the OpenAPI
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = ()
+
+
+def _no_api(_: Runtime[Any]) -> Api:
+    return Api()
+
+
+def _no_ports(_: ServiceSettings) -> Mapping[str, object]:
+    return {}
+
+
+def _no_topics(_: ServiceSettings) -> Sequence[str]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Service(Generic[S]):
+    name: str  # capture, verify, score, router: also its schema, role and package suffix
+    description: str
+    settings: type[S]
+    metadata: sa.MetaData  # every table, the outbox and the inbox included
+    subscriptions: Sequence[Subscription] = ()
+    routers: Sequence[APIRouter] = ()
+    api: Callable[[Runtime[S]], Api] = _no_api
+    chores: Sequence[Chore] = ()
+    # The service's own ports (the clock is always there), built once per process.
+    ports: Callable[[S], Mapping[str, object]] = _no_ports
+    # Topics it writes beyond the contract's (which every service creates).
+    topics: Callable[[S], Sequence[str]] = _no_topics
+    # Run by the consumer process once the broker answers, before consuming.
+    on_start: Callable[[Runtime[S]], Awaitable[None]] | None = None
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+    @property
+    def package(self) -> str:
+        return f"leadflow_{self.name}"
+
+    @property
+    def group_id(self) -> str:
+        return f"leadflow-{self.name}"
+
+    @property
+    def versions(self) -> Traversable:
+        """Where the service's Alembic revisions live."""
+        return files(self.package).joinpath("migrations", "versions")
+
+    def table(self, name: str) -> sa.Table:
+        return self.metadata.tables[f"{self.schema}.{name}"]
+
+    def outbox(self) -> Outbox:
+        return Outbox(self.table("outbox"))
+
+    def inbox(self) -> Inbox:
+        return Inbox(self.table("inbox"))
+
+    # --- entry points (the builders import this module, hence the local imports) -----
+
+    def main(self) -> None:
+        """The console script: ``leadflow-<name> api | consumer | migrate``."""
+        from leadflow_shared.service.cli import command_line
+
+        command_line(self)()
+
+    def create_app(self, settings: S, ports: Mapping[str, object] | None = None) -> ASGIApp:
+        from leadflow_shared.service.app import create_app
+
+        return create_app(self, settings, ports)
+
+    def app_from_env(self) -> ASGIApp:
+        """The ``api`` process's app factory (uvicorn imports it by name)."""
+        from leadflow_shared.logging import configure_logging
+
+        settings = self.settings()
+        configure_logging(self.name, settings.log_level)
+        return self.create_app(settings)
+
+    async def run_consumer(
+        self, settings: S, stop: asyncio.Event, ports: Mapping[str, object] | None = None
+    ) -> None:
+        """The ``consumer`` process, until ``stop`` is set."""
+        from leadflow_shared.service.worker import run_consumer
+
+        await run_consumer(self, settings, stop, ports)
+
+    def upgrade(self, database_url: str, revision: str = "head") -> None:
+        """Apply the service's migrations up to ``revision``, as the given role."""
+        from leadflow_shared.migrations import upgrade
+
+        upgrade(self.metadata, self.schema, self.versions, database_url, revision)

@@ -1,0 +1,82 @@
+"""The unit of work: one database transaction, and the events it publishes.
+
+Every entry point gets one, whether an HTTP command, a consumer's batch or a chore::
+
+    async with db.unit_of_work() as uow:
+        await SomeRepository(uow.session).add(...)
+        uow.publish(Topics.VERIFIED, event)
+        await uow.commit()
+
+``publish`` only stages the event; ``commit`` writes the staged events to the outbox in
+the same transaction as everything else, then commits. Leaving the block without
+committing (or by an exception) rolls everything back and drops the staged events. Only
+the unit of work commits: repositories and handlers never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from leadflow_shared.events.envelope import Envelope
+from leadflow_shared.messaging.outbox import Outbox, Outgoing
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox: Outbox | None) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._session: AsyncSession | None = None
+        self._staged: list[Outgoing] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._session
+
+    @property
+    def staged(self) -> tuple[Outgoing, ...]:
+        """The messages published since the block began and not yet committed."""
+        return tuple(self._staged)
+
+    def publish(
+        self, topic: str, event: Envelope, headers: Iterable[tuple[str, bytes]] = ()
+    ) -> None:
+        """Stage ``event`` for ``topic``; it is written to the outbox when this unit of
+        work commits, and dropped if it does not."""
+        if self._outbox is None:
+            raise RuntimeError("this unit of work has no outbox to publish to")
+        if self._session is None:
+            raise RuntimeError("publish inside the unit of work's block")
+        self._staged.append(Outgoing(topic, event, tuple(headers)))
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        self._staged = []
+        await self._session.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        self._staged = []
+        try:
+            if session.in_transaction():
+                await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        if self._staged:
+            assert self._outbox is not None
+            await self._outbox.stage(self.session, self._staged)
+        await self.session.commit()
+        self._staged = []
