@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import pytest
@@ -69,18 +70,32 @@ def off_loop(work: Callable[[], object]) -> None:
         pool.submit(work).result()
 
 
-def migrate_all(admin_url: str) -> None:
+def migrate_all(admin_url: str, services: Iterable[str] = SERVICES) -> None:
     """What `leadflow-<service> migrate` does for each service, with the admin URL set."""
 
     def run() -> None:
         import asyncio
 
-        for service in SERVICES:
+        for service in services:
             url = service_url(admin_url, service)
             asyncio.run(ensure_role_and_schema(admin_url, url, service))
             DECLARATIONS[service].upgrade(url)
 
     off_loop(run)
+
+
+@contextmanager
+def fresh_database(infra: Infra, services: Iterable[str] = SERVICES) -> Iterator[Infra]:
+    """A database of its own on the session's server, migrated for ``services``: for
+    processes that must not share tables with the consumers this session runs."""
+    name = f"leadflow_test_{uuid.uuid4().hex[:10]}"
+    off_loop(lambda: create_database(infra.admin_url, name, exist_ok=False))
+    admin_url = with_database(infra.admin_url, name)
+    try:
+        migrate_all(admin_url, services)
+        yield replace(infra, admin_url=admin_url, database=name)
+    finally:
+        off_loop(lambda: drop_database(infra.admin_url, name))
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 
 from leadflow_local.tail import TopicMissing, records
+from leadflow_shared.db import Database
 from leadflow_shared.events import Envelope, parse_event
 
 
@@ -70,3 +73,20 @@ async def produce(
         await producer.send_and_wait(topic, value=value, key=key, headers=headers)
     finally:
         await producer.stop()
+
+
+async def handle(
+    db: Database, handler: Callable[..., Awaitable[None]], events: Sequence[Any], **ports: Any
+) -> list[Envelope]:
+    """Run a stage handler on ``events`` in one committed unit of work, as the stage does;
+    returns the events it published."""
+    async with db.unit_of_work() as uow:
+        await handler(uow, events, **ports)
+        published = [message.event for message in uow.staged]
+        await uow.commit()
+    return published
+
+
+def api_client(app: Any, name: str) -> httpx.AsyncClient:
+    """A client of a service's app in this process."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")

@@ -26,13 +26,13 @@ COMMAND_TIMEOUT_S = 30
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, application_name: str = "leadflow"
+    url: str, *, pool_size: int = 10, application_name: str = "leadflow", pre_ping: bool = True
 ) -> AsyncEngine:
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         # Errors and logs must not carry statement parameters: they hold leads' contact data.
         hide_parameters=True,
         pool_recycle=1800,
@@ -59,8 +59,14 @@ class Database:
         pool_size: int = 10,
         application_name: str = "leadflow",
         outbox: Outbox | None = None,
+        pre_ping: bool = True,
     ) -> None:
-        self.engine = create_engine(url, pool_size=pool_size, application_name=application_name)
+        """``pre_ping``: test each pooled connection before use (a round trip), so that one
+        broken by a database restart is replaced unseen; off where the caller retries
+        anyway (a consumer's batch)."""
+        self.engine = create_engine(
+            url, pool_size=pool_size, application_name=application_name, pre_ping=pre_ping
+        )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.outbox = outbox
         self._dsn = self.engine.url.set(drivername="postgresql").render_as_string(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 OUTBOX_PUBLISHED = Counter(
     "leadflow_outbox_published_total", "Events published from the outbox", ["service"]
@@ -20,4 +20,9 @@ CONSUMER_RETRIES = Counter(
 )
 BATCH_SECONDS = Histogram(
     "leadflow_consumer_batch_seconds", "Time to process one consumed batch", ["service"]
+)
+ASSIGNED_PARTITIONS = Gauge(
+    "leadflow_consumer_assigned_partitions",
+    "Partitions assigned to this consumer process in its group",
+    ["service"],
 )

@@ -14,6 +14,7 @@ from leadflow_shared.logging import get_logger
 from leadflow_shared.messaging.decoding import Record
 from leadflow_shared.messaging.kafka import start_with_retry
 from leadflow_shared.messaging.stage import Stage
+from leadflow_shared.metrics import ASSIGNED_PARTITIONS
 from leadflow_shared.readiness import Readiness
 from leadflow_shared.settings import ServiceSettings
 
@@ -97,7 +98,9 @@ class EventConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = self._make_consumer()
-        consumer.subscribe(topics=self.topics, listener=_Assignments(self.readiness))
+        consumer.subscribe(
+            topics=self.topics, listener=_Assignments(self.stage.service, self.readiness)
+        )
         if not await start_with_retry(consumer.start, "Kafka", stop):
             return
         log.info("consumer started", topics=self.topics, group=self.group_id)
@@ -136,7 +139,8 @@ async def _commit_offsets(consumer: AIOKafkaConsumer, records: Sequence[Record])
 class _Assignments(ConsumerRebalanceListener):
     """Reports the group membership as readiness, and logs each assignment."""
 
-    def __init__(self, readiness: Readiness | None) -> None:
+    def __init__(self, service: str, readiness: Readiness | None) -> None:
+        self.assigned = ASSIGNED_PARTITIONS.labels(service)
         self.readiness = readiness
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
@@ -147,5 +151,6 @@ class _Assignments(ConsumerRebalanceListener):
         log.info(
             "partitions assigned", partitions=sorted(f"{p.topic}/{p.partition}" for p in assigned)
         )
+        self.assigned.set(len(assigned))
         if self.readiness is not None:
             self.readiness.report(JOINED, True)

@@ -16,6 +16,7 @@ from leadflow_shared.retry import Backoff, is_transient, sleep_unless_stopped
 from leadflow_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
+PRODUCER_BATCH_BYTES = 256 * 1024
 
 
 def make_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer:
@@ -25,6 +26,8 @@ def make_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer
         acks="all",
         enable_idempotence=settings.kafka_idempotence,
         linger_ms=settings.kafka_linger_ms,
+        # The relay hands over whole batches (a relay batch is up to a few hundred events).
+        max_batch_size=PRODUCER_BATCH_BYTES,
         request_timeout_ms=15_000,
     )
 

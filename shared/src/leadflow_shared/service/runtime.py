@@ -49,6 +49,7 @@ def build_runtime(
     *,
     pool_size: int,
     role: str,
+    pre_ping: bool = True,
     ports: Mapping[str, object] | None = None,
 ) -> Runtime[S]:
     """The process's database and ports; ``ports`` replace the service's own (fakes)."""
@@ -57,6 +58,7 @@ def build_runtime(
         pool_size=pool_size,
         application_name=f"{service.name}-{role}",
         outbox=service.outbox(),
+        pre_ping=pre_ping,
     )
     every_port = {"clock": Clock(), **service.ports(settings), **(ports or {})}
     runtime = Runtime(service, settings, db, every_port)

@@ -64,8 +64,14 @@ async def run_consumer(
     stop: asyncio.Event,
     ports: Mapping[str, object] | None = None,
 ) -> None:
+    # A stage retries a batch whose connection broke: no need to test each one first.
     runtime = build_runtime(
-        service, settings, pool_size=CONSUMER_POOL_SIZE, role="consumer", ports=ports
+        service,
+        settings,
+        pool_size=CONSUMER_POOL_SIZE,
+        role="consumer",
+        pre_ping=False,
+        ports=ports,
     )
     readiness = Readiness([RELAYING, *([JOINED] if service.subscriptions else [])])
     operations = None

@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leadflow_router.assignments.domain.routing import RoutingInput, route
+from leadflow_router.assignments.domain.routing import (
+    RepTurn,
+    RoutingInput,
+    rep_turns,
+    route,
+    route_all,
+)
 from leadflow_router.config import RouterConfig
 from leadflow_router.partners.domain import Partner
 from leadflow_router.reps.domain import Rep, RepState
@@ -88,3 +94,31 @@ def test_config_territories_must_be_country_codes() -> None:
         {"reps": [{"id": "rep-x", "name": "X", "territories": ["us"]}]}
     )
     assert config.reps[0].territories == ("US",)
+
+
+def test_a_batch_is_routed_as_if_one_lead_at_a_time_round_robin_included() -> None:
+    reps = [rep("rep-ben", "US"), rep("rep-eve", "US", last=T0)]
+    leads = [RoutingInput("US", "hot", "sql")] * 3 + [RoutingInput("AU", "cold", "lead")]
+    decisions = route_all(leads, reps, PARTNERS, T0 + timedelta(hours=1))
+    # Ben was never assigned, so he is first; then Eve, who waited longest; then Ben again.
+    assert [d.assignee_id for d in decisions] == [
+        "rep-ben",
+        "rep-eve",
+        "rep-ben",
+        "partner-northwind",
+    ]
+
+
+def test_rep_turns_count_each_reps_leads_and_when_they_got_the_last() -> None:
+    now = T0 + timedelta(hours=1)
+    reps = [rep("rep-ben", "US"), rep("rep-eve", "US", last=T0)]
+    decisions = route_all([RoutingInput("US", "hot", "sql")] * 3, reps, PARTNERS, now)
+    turns = rep_turns(decisions, now)
+    assert turns == {
+        "rep-ben": RepTurn(leads=2, last_assigned_at=now + timedelta(microseconds=2)),
+        "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1)),
+    }
+    # A decision not kept (the lead was routed before) is no turn.
+    assert rep_turns([None, decisions[1], None], now) == {
+        "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1))
+    }

@@ -1,0 +1,164 @@
+"""Scale-out: two `leadflow-verify consumer` processes in one group split the partitions,
+and together never process a lead twice, also when one of them stops mid-stream and the
+other takes its partitions over."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from leadflow_local.broker import TansuBroker, free_port
+from leadflow_shared.events import LeadCaptured, Topics, parse_event
+from leadflow_shared.messaging.kafka import ensure_topics
+from tests.conftest import Infra, fresh_database
+from tests.infra import ROOT
+from tests.support import wait_for_events
+from tests.unit.shared.test_events import sample
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+
+def captured() -> LeadCaptured:
+    raw: dict[str, Any] = sample("lead.captured")
+    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
+    event = parse_event(json.dumps(raw))
+    assert isinstance(event, LeadCaptured)
+    return event
+
+
+class Consumer:
+    """One `leadflow-verify consumer` process, its operations endpoint on its own port."""
+
+    def __init__(self, infra: Infra, bootstrap: str, log: Path) -> None:
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LEADFLOW_")}
+        env |= {
+            "LEADFLOW_DATABASE_URL": infra.service_url("verify"),
+            "LEADFLOW_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "LEADFLOW_CONSUMER_HTTP_PORT": str(self.port),
+            "LEADFLOW_KAFKA_SESSION_TIMEOUT_MS": "6000",
+            "LEADFLOW_KAFKA_IDLE_FETCH_MAX_WAIT_MS": "100",
+            "LEADFLOW_LOG_LEVEL": "WARNING",
+        }
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "leadflow-verify"), "consumer"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    async def get(self, path: str) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}") as client:
+            return await client.get(path)
+
+    async def wait_ready(self, timeout_s: float = 60) -> None:
+        for _ in range(int(timeout_s * 10)):
+            assert self.process.poll() is None, "the consumer process exited"
+            try:
+                if (await self.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+        raise AssertionError("the consumer process never got ready")
+
+    async def metric(self, name: str, **labels: str) -> float:
+        text = (await self.get("/metrics")).text
+        total = 0.0
+        for line in text.splitlines():
+            match = re.fullmatch(rf"{name}\{{(.*)\}} (\S+)", line)
+            if match and all(f'{k}="{v}"' in match.group(1) for k, v in labels.items()):
+                total += float(match.group(2))
+        return total
+
+    def stop(self, timeout_s: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            return self.process.wait()
+
+
+@contextmanager
+def broker() -> Iterator[TansuBroker]:
+    started = TansuBroker()
+    started.start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+async def produce(bootstrap: str, events: list[LeadCaptured]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        sent = [
+            await producer.send(Topics.CAPTURED, e.kafka_value(), key=e.kafka_key()) for e in events
+        ]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+async def test_two_consumers_split_the_partitions_and_never_process_a_lead_twice(
+    infra_env: Infra, tmp_path: Path
+) -> None:
+    # A database and a broker of its own: the session's verify consumer relays the
+    # session database's verify outbox to the session's broker.
+    with broker() as kafka, fresh_database(infra_env, ["verify"]) as own:
+        bootstrap = kafka.bootstrap_servers
+        await ensure_topics(bootstrap, Topics.ALL, partitions=3, client_id="test")
+        batches = [[captured() for _ in range(150)] for _ in range(3)]
+        await produce(bootstrap, batches[0])
+        first = Consumer(own, bootstrap, tmp_path / "first.log")
+        second = Consumer(own, bootstrap, tmp_path / "second.log")
+        try:
+            await asyncio.gather(first.wait_ready(), second.wait_ready())
+            await produce(bootstrap, batches[1])
+            everyone = {e.lead_id for e in batches[0] + batches[1]}
+            await wait_for_events(
+                bootstrap, [Topics.VERIFIED, Topics.REJECTED], everyone, timeout_s=90
+            )
+            # After the group settled, each process holds some of the three partitions.
+            held = [
+                await c.metric("leadflow_consumer_assigned_partitions") for c in (first, second)
+            ]
+            assert sorted(held) == [1, 2], held
+            done_by_first = await first.metric(
+                "leadflow_events_consumed_total", outcome="processed"
+            )
+            assert first.stop() == 0  # mid-stream: the other one takes its partitions over
+            await produce(bootstrap, batches[2])
+            everyone |= {e.lead_id for e in batches[2]}
+            outcomes = await wait_for_events(
+                bootstrap, [Topics.VERIFIED, Topics.REJECTED], everyone, timeout_s=90, settle_s=2
+            )
+            done_by_second = await second.metric(
+                "leadflow_events_consumed_total", outcome="processed"
+            )
+        finally:
+            first.stop()
+            second.stop()
+    assert {lead: len(events) for lead, events in outcomes.items() if len(events) != 1} == {}
+    assert done_by_first > 0 and done_by_second > 0
+    assert done_by_first + done_by_second == len(everyone)

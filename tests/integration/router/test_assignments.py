@@ -1,0 +1,135 @@
+"""router's features on real Postgres: a batch of scored leads routed in a few set-based
+statements, round robin kept across and within batches, partners offered their leads, no
+lead routed twice; and the read API."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from leadflow_router.assignments.handlers import route_leads
+from leadflow_router.config import RouterConfig
+from leadflow_router.partners.repository import PartnerRepository
+from leadflow_router.reps.repository import RepRepository
+from leadflow_router.service import SERVICE as ROUTER
+from leadflow_router.settings import RouterSettings
+from leadflow_shared.config import load_config
+from leadflow_shared.db import Database
+from leadflow_shared.events import LeadOffered, LeadRouted, LeadScored, Topics, parse_event
+from leadflow_shared.ports import Clock
+from leadflow_shared.uow import UnitOfWork
+from tests.conftest import EXAMPLE_CONFIG, Infra
+from tests.support import api_client, handle
+from tests.unit.shared.test_events import sample
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+TEAM = RouterConfig.model_validate(
+    {
+        "reps": [
+            {"id": "rep-ben", "name": "Ben", "territories": ["US", "CA"]},
+            {"id": "rep-eve", "name": "Eve", "territories": ["US"]},
+        ],
+        "partners": [{"id": "partner-northwind", "name": "Northwind", "territories": ["AU"]}],
+    }
+)
+
+
+class FixedClock(Clock):
+    def __init__(self, now: datetime) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def scored(country: str, temperature: str = "hot", status: str = "sql") -> LeadScored:
+    raw: dict[str, Any] = sample("lead.scored")
+    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
+    raw["data"] |= {"temperature": temperature, "status": status}
+    raw["data"]["lead"]["contact"]["country"] = country
+    event = parse_event(json.dumps(raw))
+    assert isinstance(event, LeadScored)
+    return event
+
+
+async def sync(db: Database, config: RouterConfig) -> None:
+    async def work(uow: UnitOfWork) -> None:
+        await RepRepository(uow.session).sync(config.reps)
+        await PartnerRepository(uow.session).sync(config.partners)
+
+    await db.transaction(work)
+
+
+@pytest.fixture
+async def db(infra_env: Infra) -> AsyncIterator[Database]:
+    database = Database(infra_env.service_url("router"), pool_size=2, outbox=ROUTER.outbox())
+    await sync(database, TEAM)
+    async with database.driver_connection() as conn:  # a clean round robin
+        await conn.execute("UPDATE reps SET last_assigned_at = NULL, assigned_total = 0")
+    yield database
+    await sync(database, load_config(EXAMPLE_CONFIG, RouterConfig))
+    await database.dispose()
+
+
+def assignees(published: list[Any]) -> list[str]:
+    return [e.data.assignee.id for e in published if isinstance(e, LeadRouted)]
+
+
+async def test_round_robin_holds_within_a_batch_and_across_batches(db: Database) -> None:
+    first = await handle(db, route_leads, [scored("US") for _ in range(3)], clock=FixedClock(NOW))
+    later = FixedClock(NOW + timedelta(minutes=1))
+    second = await handle(db, route_leads, [scored("US") for _ in range(2)], clock=later)
+    # Neither was ever assigned: the id breaks the tie; then whoever waited longest.
+    assert assignees(first) == ["rep-ben", "rep-eve", "rep-ben"]
+    assert assignees(second) == ["rep-eve", "rep-ben"]
+
+
+async def test_a_partner_lead_is_routed_and_offered_on_the_partners_topic(db: Database) -> None:
+    lead = scored("AU", temperature="cold", status="lead")
+    routed, offered = await handle(db, route_leads, [lead], clock=FixedClock(NOW))
+    assert isinstance(routed, LeadRouted) and isinstance(offered, LeadOffered)
+    assert routed.data.assignee.kind == "partner" and offered.data.offered_at == NOW
+    assert offered.data.partner_id == "partner-northwind" == routed.data.assignee.id
+    assert routed.causation_id == offered.causation_id == lead.id
+    assert Topics.partner("partner-northwind") == "partner.partner-northwind.leads.v1"
+
+
+async def test_a_lead_routed_before_is_not_routed_again_and_takes_no_turn(db: Database) -> None:
+    lead = scored("US")
+    copy = lead.model_copy(update={"id": uuid.uuid4()})
+    assert assignees(await handle(db, route_leads, [lead, copy], clock=FixedClock(NOW))) == [
+        "rep-ben"
+    ]
+    again = FixedClock(NOW + timedelta(minutes=1))
+    assert await handle(db, route_leads, [copy], clock=again) == []
+    assert assignees(await handle(db, route_leads, [scored("CA")], clock=again)) == ["rep-ben"]
+    assert assignees(await handle(db, route_leads, [scored("US")], clock=again)) == ["rep-eve"]
+
+
+async def test_the_read_api_shows_reps_partners_and_where_a_lead_went(
+    infra_env: Infra, db: Database
+) -> None:
+    lead = scored("US")
+    await handle(db, route_leads, [lead, scored("US"), scored("US")], clock=FixedClock(NOW))
+    app = ROUTER.create_app(infra_env.settings(RouterSettings, "router"))
+    async with api_client(app, "router") as client:
+        reps = {r["id"]: r for r in (await client.get("/v1/reps")).json()}
+        partners = (await client.get("/v1/partners")).json()
+        assignment = await client.get(f"/v1/leads/{lead.lead_id}/assignment")
+        missing = await client.get(f"/v1/leads/{uuid.uuid4()}/assignment")
+    assert reps["rep-ben"]["assigned_total"] == 2 and reps["rep-eve"]["assigned_total"] == 1
+    assert reps["rep-ben"]["territories"] == ["US", "CA"] and reps["rep-ben"]["active"]
+    assert datetime.fromisoformat(reps["rep-ben"]["last_assigned_at"]) == NOW + timedelta(
+        microseconds=2
+    )
+    assert not reps["rep-anna"]["active"]  # no longer configured: kept, but inactive
+    assert {p["id"]: p["active"] for p in partners}["partner-northwind"] is True
+    body = assignment.json()
+    assert (body["assignee_kind"], body["assignee_id"]) == ("rep", "rep-ben")
+    assert body["rule_path"][-2:] == ["round-robin", "rep-ben"] and body["temperature"] == "hot"
+    assert missing.status_code == 404
