@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.pipeline_report import Usage
-from tests.bench.procs import Stat
-from tests.bench.sampling import Sampler
+from tests.bench.sampling import Sampler, Ticks
 from tests.bench.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,7 +160,7 @@ class LoadRun:
         self.usage: list[Usage] = []
         self.others: list[float] = []
         self.client: dict[str, Any] = {}
-        self._tables: list[dict[int, Stat]] = []
+        self._ticks: list[Ticks] = []
         self._last_shown = 0.0
 
     def execute(self) -> None:
@@ -183,12 +182,11 @@ class LoadRun:
             reader.stop()
 
     def _read_sample(self) -> None:
-        usage, table = self.sampler.sample()
-        if self.usage:
-            seconds = usage.at - self.usage[-1].at
-            self.others.append(self.sampler.others(self._tables[-1], table, seconds))
+        usage, ticks = self.sampler.sample()
+        if self._ticks:
+            self.others.append(self.sampler.others(self._ticks[-1], ticks))
         self.usage.append(usage)
-        self._tables.append(table)
+        self._ticks.append(ticks)
 
     def _post(self, load: Child, reader: OutcomeReader) -> None:
         """Until the load generator is done; a reading as each phase starts."""

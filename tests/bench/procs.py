@@ -53,12 +53,24 @@ def descendants(roots: set[int], table: dict[int, Stat]) -> set[int]:
     return tree
 
 
-def tree_cpu_s(root: int, table: dict[int, Stat]) -> float:
-    """CPU seconds used so far by ``root`` and its descendants, those that ended included
+def tree_ticks(roots: set[int], table: dict[int, Stat]) -> int:
+    """CPU ticks used so far by the roots and their descendants, those that ended included
     (each ended process counts in its parent once waited for, e.g. Postgres's backends in
     the postmaster, uvicorn's workers in their supervisor)."""
-    tree = descendants({root}, table)
-    return sum(table[pid].ticks + table[pid].child_ticks for pid in tree) / TICKS_PER_S
+    return sum(table[pid].ticks + table[pid].child_ticks for pid in descendants(roots, table))
+
+
+def tree_cpu_s(root: int, table: dict[int, Stat]) -> float:
+    return tree_ticks({root}, table) / TICKS_PER_S
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, its CPUs together (/proc/stat).
+    Busy counts time the hypervisor gave to other machines (steal) too."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in fields)
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
 
 
 def peak_rss_bytes(pid: int) -> int | None:

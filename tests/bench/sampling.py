@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -15,12 +16,22 @@ from tests.bench.pipeline_report import Idle, Usage
 from tests.bench.procs import (
     Stat,
     descendants,
-    others_share,
+    machine_ticks,
     peak_rss_bytes,
     process_table,
     read_stat,
     tree_cpu_s,
+    tree_ticks,
 )
+
+
+@dataclass(frozen=True)
+class Ticks:
+    """CPU ticks so far: the machine's (busy, all) and this bench's with the stack's."""
+
+    busy: int
+    total: int
+    ours: int
 
 
 class Sampler:
@@ -29,36 +40,37 @@ class Sampler:
 
     def __init__(self, pids: dict[str, int]) -> None:
         self.pids = pids
-        self.cpus = os.cpu_count() or 1
 
-    def sample(self) -> tuple[Usage, dict[int, Stat]]:
+    def sample(self) -> tuple[Usage, Ticks]:
+        busy, total = machine_ticks()
         table = process_table()
         usage = Usage(
             at=time.time(),
             cpu_s={name: tree_cpu_s(pid, table) for name, pid in self.pids.items()},
             rss={name: self._rss(pid, table) for name, pid in self.pids.items()},
         )
-        return usage, table
+        return usage, Ticks(busy, total, tree_ticks({os.getpid(), *self.pids.values()}, table))
 
     @staticmethod
     def _rss(root: int, table: dict[int, Stat]) -> list[int]:
         found = (peak_rss_bytes(pid) for pid in sorted(descendants({root}, table)))
         return [b for b in found if b is not None] or [0]
 
-    def others(self, before: dict[int, Stat], after: dict[int, Stat], seconds: float) -> float:
-        """Share of the CPUs used by processes that are neither the stack nor this bench."""
-        ours = descendants({os.getpid(), *self.pids.values()}, after)
-        return others_share(before, after, ours, seconds)
+    @staticmethod
+    def others(before: Ticks, after: Ticks) -> float:
+        """The share of the machine's CPUs that went to neither the stack nor this bench
+        (other processes, short-lived ones included, and the hypervisor's other guests)."""
+        busy = (after.busy - before.busy) - (after.ours - before.ours)
+        return max(0.0, busy / max(1, after.total - before.total))
 
     def idle(self, seconds: float) -> Idle:
-        before, table0 = self.sample()
+        before, ticks0 = self.sample()
         time.sleep(seconds)
-        after, table1 = self.sample()
-        took = after.at - before.at
+        after, ticks1 = self.sample()
         return Idle(
-            seconds=took,
+            seconds=after.at - before.at,
             cpu_s={n: after.cpu_s[n] - before.cpu_s[n] for n in self.pids},
-            others=self.others(table0, table1, took),
+            others=self.others(ticks0, ticks1),
         )
 
 
