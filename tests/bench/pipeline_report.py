@@ -228,13 +228,21 @@ def _overall(
     accepted = sum(r.accepted for r in results)
     arrived = sum(r.arrived for r in results)
     last_post = max(r.last_due or 0.0 for r in results)
+    last = max((r.last_outcome or 0.0 for r in results), default=0.0)
+    overall = (
+        f"{accepted / (last - results[0].phase.start):,.0f} leads a second from the first "
+        "post to the last outcome"
+        if arrived == accepted and last > results[0].phase.start
+        else "not all arrived"
+    )
     drained = _read_between(read_times, last_post, end)
     drain_rate = f"{drained / (end - last_post):,.0f}/s" if end > last_post else "n/a"
     return [
-        f"Overall: {accepted:,} leads accepted, {arrived:,} of them with an outcome in time. "
-        f"During the drain, with no posts, outcomes came at {drain_rate} ({drained:,} in "
-        f"{end - last_post:.0f} s). Load generator: {client.get('errors', 0)} connection "
-        f"errors, {client.get('client_cpu_share', 0):.0%} of a core.",
+        f"Overall: {accepted:,} leads accepted, {arrived:,} of them with an outcome in time "
+        f"({overall}). During the drain, with no posts, outcomes came at {drain_rate} "
+        f"({drained:,} in {end - last_post:.0f} s). Load generator: "
+        f"{client.get('errors', 0)} connection errors, "
+        f"{client.get('client_cpu_share', 0):.0%} of a core.",
     ]
 
 
