@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ def postgres_version(pid: int) -> str:
         done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return "?"
-    return done.stdout.split()[-1]
+    found = re.search(r"\(PostgreSQL\) (\S+)", done.stdout)
+    return found.group(1) if found else done.stdout.strip()
 
 
 def shared_postmaster(admin_url: str) -> int | None:
