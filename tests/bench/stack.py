@@ -23,7 +23,6 @@ from leadflow_local.processes import log_tail
 from tests.infra import free_port_block
 
 READY_LINE = "Press Ctrl-C to stop."
-SERVICES = ("capture", "verify", "score", "router")
 
 
 class StackFailed(RuntimeError):
