@@ -2,7 +2,8 @@
 
 1. ``leadflow-local run`` as ``make run`` starts it (embedded Postgres by default), on free
    loopback ports, with its own state folder (``.local/bench/stack``, wiped first);
-2. a warm-up: a few leads through the whole pipeline; then the idle stack's CPU;
+2. a warm-up: a few leads through the whole pipeline; then the idle stack's CPU (again,
+   up to three times, while other processes keep the machine busy);
 3. an outcome reader (``tests.bench.outcomes``, its own process) on ``leads.routed.v1``
    and ``leads.rejected.v1``; then the load generator (``tests.bench.loadgen``, its own
    process) posts realistic, varied leads (``tests.bench.leads``) in an open loop, phase
@@ -32,7 +33,7 @@ from tests.bench.loadgen import parse_phases
 from tests.bench.pipeline_report import Context, Idle, Usage, report
 from tests.bench.pipeline_run import LoadRun, Progress, warm_up
 from tests.bench.pipeline_stats import Phase, parse_answers, parse_outcomes, summarise
-from tests.bench.report import busy_share, cpu_model
+from tests.bench.report import NOISY, busy_share, cpu_model
 from tests.bench.sampling import Sampler, stack_processes
 from tests.bench.stack import Stack, StackFailed, StackOptions
 
@@ -87,9 +88,7 @@ def measure(
     sampler = Sampler(pids)
     warm_up(stack, OUT / "pipeline-run" / "warm-up", progress)
     startup, _ = sampler.sample()
-    progress.say(f"idle stack: measuring for {args.idle_seconds:g} s")
-    idle = sampler.idle(args.idle_seconds)
-    progress.say(f"idle stack: {idle.share:.1%} of one core")
+    idle = measure_idle(sampler, args.idle_seconds, progress)
     run = LoadRun(
         stack,
         sampler,
@@ -101,6 +100,20 @@ def measure(
     )
     run.execute()
     return Measured(run, startup, idle, postgres)
+
+
+def measure_idle(sampler: Sampler, seconds: float, progress: Progress, tries: int = 3) -> Idle:
+    """The idle stack's CPU; measured again while other processes keep the machine busy
+    (a starved stack polls less), at most ``tries`` times, keeping the quietest."""
+    found: list[Idle] = []
+    while len(found) < tries and (not found or found[-1].others > NOISY):
+        progress.say(f"idle stack: measuring for {seconds:g} s")
+        found.append(sampler.idle(seconds))
+        progress.say(
+            f"idle stack: {found[-1].share:.1%} of one core "
+            f"(other processes: {found[-1].others:.0%} of the CPUs)"
+        )
+    return min(found, key=lambda idle: idle.others)
 
 
 def render(m: Measured, args: argparse.Namespace, busy: float) -> tuple[str, bool]:
