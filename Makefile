@@ -13,7 +13,7 @@ export UV_SYSTEM_CERTS ?= true
 help:
 	@echo "make run    - start broker, Postgres and all four services (Ctrl-C stops them)"
 	@echo "make test   - lint, type-check and run the whole test suite"
-	@echo "make bench  - run the benchmarks and write a report"
+	@echo "make bench  - run the benchmarks (capture, then the whole pipeline) and write reports"
 
 .local/tools/bin/uv:
 	$(PYTHON) -m venv .local/tools
@@ -47,8 +47,12 @@ pytest: install browser
 
 test: lint typecheck pytest
 
+# capture's intake against a baseline, then the whole pipeline as `make run` starts it; both
+# always run, and the target fails when either does.
 bench: install
-	$(UV) run --frozen python -m tests.bench.run
+	$(UV) run --frozen python -m tests.bench.run; status=$$?; \
+	$(UV) run --frozen python -m tests.bench.pipeline || status=1; \
+	exit $$status
 
 clean:
 	rm -rf .local/test-logs .pytest_cache .mypy_cache .ruff_cache

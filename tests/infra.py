@@ -11,15 +11,37 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from leadflow_local.broker import TansuBroker
+from leadflow_local.broker import TansuBroker, free_port
 from leadflow_local.postgres import admin_server
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port_block(size: int = 4) -> int:
+    """The first of ``size`` consecutive free loopback ports."""
+    for _ in range(50):
+        base = free_port()
+        if base + size > 65535:
+            continue
+        sockets: list[socket.socket] = []
+        try:
+            for port in range(base, base + size):
+                s = socket.socket()
+                sockets.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no block of free ports found")
 
 
 def docker_available() -> bool:

@@ -50,6 +50,7 @@ from leadflow_local.postgres import (
     service_url,
     with_database,
 )
+from tests.bench.procs import Stat, descendants, others_share, process_table
 from tests.bench.report import NOISY, Results, Run, Stored, busy_share, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,39 +197,13 @@ def stop(target: Target, timeout_s: float = 15) -> None:
 # --- load -----------------------------------------------------------------------------
 
 
-def process_cpu() -> dict[int, tuple[str, int, int]]:
-    """Every process: pid -> (name, parent pid, CPU ticks used so far)."""
-    found: dict[int, tuple[str, int, int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        name = raw[raw.index("(") + 1 : raw.rindex(")")]
-        found[int(entry.name)] = (name, int(fields[1]), int(fields[11]) + int(fields[12]))
-    return found
-
-
-def foreign_cpu(before: dict[int, tuple[str, int, int]], seconds: float) -> float:
+def foreign_cpu(before: dict[int, Stat], seconds: float) -> float:
     """The share of the machine's CPUs that processes other than this bench (and Postgres)
     used since ``before``: noise from whatever else runs on the machine."""
-    after = process_cpu()
-    ours = {os.getpid()}
-    grew = True
-    while grew:
-        kids = {pid for pid, (_, parent, _) in after.items() if parent in ours} - ours
-        grew = bool(kids)
-        ours |= kids
-    ticks = sum(
-        used - (before[pid][2] if pid in before else 0)
-        for pid, (name, _, used) in after.items()
-        if pid not in ours and name != "postgres"
-    )
-    capacity = seconds * os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
-    return max(0.0, ticks / capacity)
+    after = process_table()
+    ours = descendants({os.getpid()}, after)
+    ours |= {pid for pid, stat in after.items() if stat.name == "postgres"}
+    return others_share(before, after, ours, seconds)
 
 
 def commits(admin_url: str) -> int:
@@ -262,7 +237,7 @@ def load(
     ]
     command += [f"--{k.replace('_', '-')}={v}" for k, v in options.items()]
     committed = commits(admin_url)
-    before, began = process_cpu(), time.monotonic()
+    before, began = process_table(), time.monotonic()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
     other = foreign_cpu(before, time.monotonic() - began)
     time.sleep(0.5)  # the statistics collector reports a moment late

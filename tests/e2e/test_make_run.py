@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,33 +21,12 @@ from leadflow_local.broker import free_port
 from leadflow_local.postgres import drop_database
 from leadflow_shared.events import Topics
 from tests.conftest import Infra
-from tests.infra import ROOT
+from tests.infra import ROOT, free_port_block
 from tests.support import wait_for_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 READY_LINE = "Press Ctrl-C to stop."
-
-
-def free_port_block(size: int = 4) -> int:
-    """The first of ``size`` consecutive free loopback ports."""
-    for _ in range(50):
-        base = free_port()
-        if base + size > 65535:
-            continue
-        sockets: list[socket.socket] = []
-        try:
-            for port in range(base, base + size):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no block of free ports found")
 
 
 def alive(pid: int) -> bool:

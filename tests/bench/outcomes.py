@@ -1,0 +1,92 @@
+"""Reads the pipeline's outcomes as a user would, in a process of its own.
+
+An aiokafka consumer without a group (every partition of ``leads.routed.v1`` and
+``leads.rejected.v1`` assigned directly, nothing committed, like ``leadflow-local tail``)
+writes one line per record to ``--out``: the wall-clock time it was read, the topic, and
+the lead id (the record's key, or the envelope's ``lead_id``). It prints ``ready`` once it
+reads from the end of every partition, and stops on SIGTERM or SIGINT.
+
+    python -m tests.bench.outcomes --bootstrap-servers 127.0.0.1:9092 --out outcomes.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import time
+from pathlib import Path
+from typing import TextIO
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+from leadflow_shared.events import Topics
+
+TOPICS = (Topics.ROUTED, Topics.REJECTED)
+
+
+def lead_id(record: ConsumerRecord[bytes, bytes]) -> str:
+    if record.key:
+        return record.key.decode()
+    return str(json.loads(record.value or b"{}").get("lead_id", "-"))
+
+
+async def partitions(consumer: AIOKafkaConsumer, topics: tuple[str, ...]) -> list[TopicPartition]:
+    """Every partition of ``topics``, waiting for topics the services have not created yet."""
+    while True:
+        await consumer.topics()  # refreshes the cluster metadata
+        found = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        if {tp.topic for tp in found} == set(topics):
+            return found
+        await asyncio.sleep(0.5)
+
+
+async def read(bootstrap_servers: str, out: TextIO, stop: asyncio.Event) -> None:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        client_id="leadflow-bench-outcomes",
+        enable_auto_commit=False,
+        auto_offset_reset="latest",
+    )
+    await consumer.start()
+    try:
+        assigned = await partitions(consumer, TOPICS)
+        consumer.assign(assigned)
+        await consumer.seek_to_end(*assigned)
+        for tp in assigned:
+            await consumer.position(tp)
+        print("ready", flush=True)
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=200)
+            now = time.time()
+            for tp, batch in batches.items():
+                out.writelines(f"{now:.6f} {tp.topic} {lead_id(r)}\n" for r in batch)
+            out.flush()
+    finally:
+        await consumer.stop()
+
+
+async def read_until_stopped(bootstrap_servers: str, out: TextIO) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await read(bootstrap_servers, out, stop)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--bootstrap-servers", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    args = p.parse_args(argv)
+    with open(args.out, "w") as out:
+        asyncio.run(read_until_stopped(args.bootstrap_servers, out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""The pipeline benchmark's leads: valid bodies, varied, a few that verify rejects."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+
+import yaml
+
+from leadflow_capture.schemas import LeadIn
+from leadflow_verify.domain.checks import check_phone, verify_submission
+from tests.bench.leads import COUNTRIES, LeadFactory, phone
+from tests.infra import ROOT
+
+N = 3000
+
+
+def leads(seed: int = 1) -> list[dict[str, object]]:
+    make = LeadFactory("t", seed)
+    return [make(n) for n in range(N)]
+
+
+def test_every_lead_is_a_valid_body_and_unique() -> None:
+    bodies = leads()
+
+    for body in bodies:
+        LeadIn.model_validate(body)
+    assert len({json.dumps(b, sort_keys=True) for b in bodies}) == N
+    emails = [b["email"] for b in bodies if "email" in b]
+    assert len(set(emails)) == len(emails)
+
+
+def test_leads_come_from_every_territory_and_elsewhere() -> None:
+    config = yaml.safe_load((ROOT / "deploy" / "examples" / "leadflow.yaml").read_text())
+    territories = {c for who in config["reps"] + config["partners"] for c in who["territories"]}
+    codes = {c.code for c in COUNTRIES}
+    given = Counter(str(b.get("country")) for b in leads())
+
+    assert territories < codes
+    assert {"JP", "FR"} <= codes - territories
+    assert all(given[code] for code in codes)
+    assert any(country in given for country in ("Germany", "United States"))  # names too
+
+
+def test_leads_vary_in_intent_role_and_answers() -> None:
+    bodies = leads()
+    ctas = {b["cta"]["type"] for b in bodies}  # type: ignore[index]
+
+    assert len(ctas) == 10
+    assert 0.3 < sum("bant" in b for b in bodies) / N < 0.5
+    assert 0.2 < sum("phone" in b for b in bodies) / N < 0.5
+    assert len({b.get("job_title") for b in bodies}) > 10
+
+
+def test_a_few_percent_have_no_contact_verify_accepts() -> None:
+    now = datetime.now(UTC)
+    verdicts = [
+        verify_submission(LeadIn.model_validate(b).to_submission("contact_sales", now))
+        for b in leads()
+    ]
+    rejected = [v for v in verdicts if not v.accepted]
+
+    assert 0.01 < len(rejected) / N < 0.06
+    codes = {r.code for v in rejected for r in v.reasons}
+    assert codes == {"invalid_email", "invalid_phone"}
+
+
+def test_every_country_gets_valid_phone_numbers() -> None:
+    for country in COUNTRIES:
+        for n in (0, 4321, 9999):
+            assert check_phone(phone(country, n), country.code).value, (country.code, n)
+
+
+def test_the_seed_fixes_the_sequence() -> None:
+    assert leads(7)[:50] == leads(7)[:50]
+    assert leads(7)[:50] != leads(8)[:50]
