@@ -24,6 +24,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from leadflow_shared.events import Topics
 
 TOPICS = (Topics.ROUTED, Topics.REJECTED)
+READER_FETCH_WAIT_MS = 20
 
 
 def lead_id(record: ConsumerRecord[bytes, bytes]) -> str:
@@ -52,6 +53,9 @@ async def read(bootstrap_servers: str, out: TextIO, stop: asyncio.Event) -> None
         client_id="leadflow-bench-outcomes",
         enable_auto_commit=False,
         auto_offset_reset="latest",
+        # A fetch waits this long at the broker (Tansu answers only when the wait is over):
+        # the reader adds at most this to each latency.
+        fetch_max_wait_ms=READER_FETCH_WAIT_MS,
     )
     await consumer.start()
     try:

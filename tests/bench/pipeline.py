@@ -2,8 +2,10 @@
 
 1. ``leadflow-local run`` as ``make run`` starts it (embedded Postgres by default), on free
    loopback ports, with its own state folder (``.local/bench/stack``, wiped first);
-2. a warm-up: a few leads through the whole pipeline; then the idle stack's CPU (again,
-   up to three times, while other processes keep the machine busy);
+2. a warm-up: a few leads through the whole pipeline; after a quiet spell (``--settle``)
+   the idle stack's CPU (again, up to three times, while other processes keep the machine
+   busy); then a lead-in (``--lead-in`` seconds at the first phase's rate, not measured),
+   so that the measured phases find the pipeline at speed rather than waking up;
 3. an outcome reader (``tests.bench.outcomes``, its own process) on ``leads.routed.v1``
    and ``leads.rejected.v1``; then the load generator (``tests.bench.loadgen``, its own
    process) posts realistic, varied leads (``tests.bench.leads``) in an open loop, phase
@@ -24,6 +26,7 @@ import argparse
 import os
 import platform
 import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +60,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds after the last post to wait for outcomes (default 30)",
     )
     p.add_argument("--idle-seconds", type=float, default=10.0)
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=10.0,
+        help="seconds of quiet after the warm-up before the idle stack is measured",
+    )
+    p.add_argument(
+        "--lead-in",
+        type=float,
+        default=5.0,
+        help="seconds of posts at the first phase's rate, not measured, right before it (0: none)",
+    )
     p.add_argument("--connections", type=int, default=64, help="load generator's connections")
     p.add_argument("--seed", type=int, default=1, help="of the varied leads")
     p.add_argument(
@@ -86,9 +101,23 @@ def measure(
     stack.wait_ready(args.ready_timeout + 60)
     pids, postgres = stack_processes(stack.pids(), shared)
     sampler = Sampler(pids)
-    warm_up(stack, OUT / "pipeline-run" / "warm-up", progress)
+    warm_up(stack, OUT / "pipeline-run" / "warm-up", progress, rate=20, seconds=3)
     startup, _ = sampler.sample()
+    # The consumers poll the broker less often after a quiet spell (kafka_idle_after_s):
+    # the idle stack is the one that has settled.
+    progress.say(f"idle stack: settling for {args.settle:g} s")
+    time.sleep(args.settle)
     idle = measure_idle(sampler, args.idle_seconds, progress)
+    first_rate = args.phases[0][0]
+    if args.lead_in > 0:  # the pipeline at speed before the first measured post
+        warm_up(
+            stack,
+            OUT / "pipeline-run" / "lead-in",
+            progress,
+            rate=first_rate,
+            seconds=args.lead_in,
+            what="lead-in",
+        )
     run = LoadRun(
         stack,
         sampler,

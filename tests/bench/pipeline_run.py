@@ -114,22 +114,33 @@ def accepted_ids(record: Path) -> set[str]:
     return {line.split()[4] for line in record.read_text().splitlines() if line.split()[3] == "202"}
 
 
-def warm_up(stack: Stack, workdir: Path, progress: Progress, timeout_s: float = 60) -> None:
-    """A few leads through the whole pipeline; returns once each has its outcome."""
-    progress.say("warm-up: 60 leads at 20/s")
+def warm_up(
+    stack: Stack,
+    workdir: Path,
+    progress: Progress,
+    *,
+    rate: float,
+    seconds: float,
+    what: str = "warm-up",
+    timeout_s: float = 60,
+) -> None:
+    """Leads through the whole pipeline at ``rate`` for ``seconds``, not measured; returns
+    once each has its outcome."""
+    progress.say(f"{what}: {rate * seconds:,.0f} leads at {rate:,.0f}/s")
+    workdir.mkdir(parents=True, exist_ok=True)
     reader = OutcomeReader(stack.bootstrap_servers, workdir / "outcomes.txt")
     try:
         record = workdir / "answers.txt"
-        load = loadgen(stack.capture_port, "20:3", f"w{int(time.time())}", record)
+        load = loadgen(stack.capture_port, f"{rate:g}:{seconds:g}", f"w{int(time.time())}", record)
         if load.process.wait() != 0:
-            raise RuntimeError(f"the warm-up's load generator failed: {load.lines[-3:]}")
+            raise RuntimeError(f"the {what}'s load generator failed: {load.lines[-3:]}")
         expected = accepted_ids(record)
         deadline = time.monotonic() + timeout_s
         while not expected <= reader.seen and time.monotonic() < deadline:
             time.sleep(0.2)
             reader.poll()
         missing = len(expected - reader.seen)
-        progress.say(f"warm-up: {len(expected)} accepted, {missing} without an outcome")
+        progress.say(f"{what}: {len(expected)} accepted, {missing} without an outcome")
     finally:
         reader.stop()
 

@@ -44,6 +44,7 @@ class Stack:
         self.o = options
         self.kafka_port = free_port()
         self.port_base = free_port_block()
+        self.consumer_port_base = free_port_block()
         self.lines: deque[str] = deque(maxlen=200)
         self.ready = threading.Event()
         self.process: subprocess.Popen[str] | None = None
@@ -68,6 +69,8 @@ class Stack:
             str(self.kafka_port),
             "--port-base",
             str(self.port_base),
+            "--consumer-port-base",
+            str(self.consumer_port_base),
             "--pages-port",
             "0",
             "--state-dir",

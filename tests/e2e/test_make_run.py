@@ -91,6 +91,7 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
     infra_env: Infra, tmp_path: Path
 ) -> None:
     kafka_port, port_base, pages_port = free_port(), free_port_block(), free_port()
+    consumer_port_base = free_port_block()
     database = f"leadflow_run_{uuid.uuid4().hex[:10]}"
     launcher = Launcher(
         [
@@ -98,6 +99,8 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
             str(kafka_port),
             "--port-base",
             str(port_base),
+            "--consumer-port-base",
+            str(consumer_port_base),
             "--pages-port",
             str(pages_port),
             "--admin-url",
@@ -123,6 +126,10 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         services = ("capture", "verify", "score", "router")
         expected = [f"{s}-{role}" for s in services for role in ("api", "consumer")]
         assert sorted(pids.values()) == sorted([*expected, "pages", "tansu"])
+        async with httpx.AsyncClient() as client:  # each consumer reports its readiness
+            for n, service in enumerate(services):
+                ready = await client.get(f"http://127.0.0.1:{consumer_port_base + n}/readyz")
+                assert ready.status_code == 200, (service, ready.text)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{pages_port}") as client:
             page = await client.get("/landing-page.html")
             config = await client.get("/leadflow.yaml")  # holds the example webhook secret

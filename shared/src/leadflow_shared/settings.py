@@ -38,8 +38,13 @@ class ServiceSettings(BaseSettings):
     kafka_idle_fetch_max_wait_ms: int = Field(default=1_000, ge=1, le=30_000)
     kafka_idle_after_s: float = Field(default=5.0, ge=0)
     kafka_linger_ms: int = Field(default=5, ge=0, le=1_000)
+    # Offsets of handled batches go to the broker at most this often (and when partitions
+    # move or the process stops): a redelivery in between is dropped by the inbox.
+    kafka_commit_interval_ms: int = Field(default=1_000, ge=0, le=60_000)
 
-    # The relay is woken by Postgres notifications; it also looks this often without one.
+    # The relay is woken by Postgres notifications, then lingers this long for more rows;
+    # it also looks every outbox_poll_interval_s without a notification.
+    outbox_linger_ms: float = Field(default=10.0, ge=0, le=1_000)
     outbox_poll_interval_s: float = Field(default=5.0, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
     # Published events kept in the outbox for this long (0: deleted once acknowledged).

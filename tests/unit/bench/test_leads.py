@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import yaml
 
-from leadflow_capture.schemas import LeadIn
-from leadflow_verify.domain.checks import check_phone, verify_submission
+from leadflow_capture.intake.schemas import LeadIn
+from leadflow_verify.contact.domain.checks import check_phone, verify_submission
 from tests.bench.leads import COUNTRIES, LeadFactory, phone
 from tests.infra import ROOT
 

@@ -1,11 +1,14 @@
-"""The consumer loop: poll a batch, hand it to the stage, commit the offsets after the
-stage's commit. A redelivered batch is harmless (the inbox drops what was handled)."""
+"""The consumer loop: poll a batch, hand it to the stage, and once the stage has committed
+it, count its offsets as handled; they are committed to the broker every so often, when
+partitions move and at stop. A redelivered batch is harmless (the inbox drops what was
+handled)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
@@ -54,6 +57,34 @@ class Pace:
         return self.busy_ms if now - self._last_records < self.idle_after_s else self.idle_ms
 
 
+class Offsets:
+    """Offsets handled (committed to Postgres) but not yet committed to the broker. They
+    go to the broker at most every ``interval_s``: a redelivery in between is harmless,
+    and each commit is a request the broker and this process have to handle."""
+
+    def __init__(self, interval_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval_s = interval_s
+        self._clock = clock
+        self._pending: dict[TopicPartition, int] = {}
+        self._last = clock()
+
+    def handled(self, records: Sequence[Record]) -> None:
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            self._pending[tp] = max(self._pending.get(tp, 0), r.offset + 1)
+
+    def due(self) -> bool:
+        return bool(self._pending) and self._clock() - self._last >= self.interval_s
+
+    def take(self, partitions: Iterable[TopicPartition] | None = None) -> dict[TopicPartition, int]:
+        """The pending offsets (of ``partitions``, else all), no longer pending."""
+        chosen = list(self._pending) if partitions is None else list(partitions)
+        taken = {tp: self._pending.pop(tp) for tp in chosen if tp in self._pending}
+        if partitions is None:
+            self._last = self._clock()
+        return taken
+
+
 class EventConsumer:
     """Consumes ``topics`` in a group and hands every batch to ``stage``."""
 
@@ -77,6 +108,7 @@ class EventConsumer:
         self.pace = Pace(
             s.kafka_fetch_max_wait_ms, s.kafka_idle_fetch_max_wait_ms, s.kafka_idle_after_s
         )
+        self.offsets = Offsets(s.kafka_commit_interval_ms / 1000)
 
     def _make_consumer(self) -> AIOKafkaConsumer:
         s = self.settings
@@ -99,7 +131,8 @@ class EventConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         consumer = self._make_consumer()
         consumer.subscribe(
-            topics=self.topics, listener=_Assignments(self.stage.service, self.readiness)
+            topics=self.topics,
+            listener=_Assignments(consumer, self.offsets, self.stage.service, self.readiness),
         )
         if not await start_with_retry(consumer.start, "Kafka", stop):
             return
@@ -111,10 +144,14 @@ class EventConsumer:
                 _set_fetch_wait(consumer, self.pace.wait_ms(bool(records)))
                 if records:
                     await self.stage.process(records, stop)
-                    await _commit_offsets(consumer, records)
+                    self.offsets.handled(records)
+                if self.offsets.due():
+                    await _commit(consumer, self.offsets.take())
         finally:
             if self.readiness is not None:
                 self.readiness.report(JOINED, False)
+            with contextlib.suppress(Exception):
+                await _commit(consumer, self.offsets.take())
             await consumer.stop()
             log.info("consumer stopped")
 
@@ -124,11 +161,9 @@ def _set_fetch_wait(consumer: AIOKafkaConsumer, wait_ms: int) -> None:
     consumer._fetcher._fetch_max_wait_ms = wait_ms
 
 
-async def _commit_offsets(consumer: AIOKafkaConsumer, records: Sequence[Record]) -> None:
-    offsets: dict[TopicPartition, int] = {}
-    for r in records:
-        tp = TopicPartition(r.topic, r.partition)
-        offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
+async def _commit(consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+    if not offsets:
+        return
     try:
         await consumer.commit(offsets)
     except (CommitFailedError, KafkaError) as exc:
@@ -137,15 +172,25 @@ async def _commit_offsets(consumer: AIOKafkaConsumer, records: Sequence[Record])
 
 
 class _Assignments(ConsumerRebalanceListener):
-    """Reports the group membership as readiness, and logs each assignment."""
+    """Commits what was handled of partitions about to move, reports the group membership
+    as readiness, and logs each assignment."""
 
-    def __init__(self, service: str, readiness: Readiness | None) -> None:
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        offsets: Offsets,
+        service: str,
+        readiness: Readiness | None,
+    ) -> None:
+        self.consumer = consumer
+        self.offsets = offsets
         self.assigned = ASSIGNED_PARTITIONS.labels(service)
         self.readiness = readiness
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         if revoked:
             log.info("partitions revoked", partitions=len(revoked))
+            await _commit(self.consumer, self.offsets.take(revoked))
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         log.info(

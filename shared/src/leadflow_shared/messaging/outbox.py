@@ -74,7 +74,7 @@ class Outbox:
         # The relay's statements (asyncpg, positional parameters).
         self.take_sql = (
             f"SELECT id, topic, key, value, headers FROM {name} WHERE published_at IS NULL "
-            "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"
+            "ORDER BY id LIMIT $1"
         )
         self.delete_sql = f"DELETE FROM {name} WHERE id = ANY($1::bigint[])"
         self.mark_sql = f"UPDATE {name} SET published_at = now() WHERE id = ANY($1::bigint[])"

@@ -1,12 +1,17 @@
 """The outbox relay: publishes committed outbox rows, oldest first, at least once.
 
 Every insert into a service's outbox notifies its channel (a statement trigger), so the
-relay sleeps until there is something to send: woken, it publishes in batches until the
-outbox is empty, then waits for the next notification. It also looks every
-``poll_interval_s`` without one, which covers a lost listening connection. Rows are
-deleted once the broker has acknowledged them, or with a retention marked as published
-and pruned later (``pruning.py``). If the process dies between the acknowledgement and
-the commit, the rows are sent again: consumers drop the copies (their inbox).
+relay sleeps until there is something to send: woken, it lingers a moment for more, then
+publishes in batches until the outbox is empty and waits for the next notification. It
+also looks every ``poll_interval_s`` without one, which covers a lost connection.
+
+One relay per service publishes at a time: the one whose listening connection holds the
+service's advisory lock (another process of the same service waits as a standby and takes
+over when that connection ends). So rows go out in order, and a batch needs two
+statements: read the oldest rows, and once the broker has acknowledged them, delete them
+(or, with a retention, mark them published; ``pruning.py`` deletes them later). If the
+process dies between the acknowledgement and the delete, the rows are sent again:
+consumers drop the copies (their inbox).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from leadflow_shared.retry import Backoff, is_transient, sleep_unless_stopped
 
 log = get_logger(__name__)
 RELAYING = "relaying its outbox"
+TAKE_THE_LEAD = "SELECT pg_try_advisory_lock(hashtext($1))"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -84,6 +90,7 @@ class OutboxRelay:
         producer: AIOKafkaProducer,
         batch_size: int = 500,
         poll_interval_s: float = 5.0,
+        linger_s: float = 0.0,
         retention_s: float = 0.0,
         readiness: Readiness | None = None,
     ) -> None:
@@ -93,14 +100,16 @@ class OutboxRelay:
         self.producer = producer
         self.batch_size = batch_size
         self.poll_interval_s = poll_interval_s
+        self.linger_s = linger_s
         self.readiness = readiness
         self._done_sql = outbox.mark_sql if retention_s > 0 else outbox.delete_sql
         self._wake = asyncio.Event()
         self._listening: asyncpg.Connection | None = None
+        self.leading = False
 
     async def publish_batch(self) -> int:
         """Publish up to ``batch_size`` rows; returns how many were published."""
-        async with self.db.driver_connection() as conn, conn.transaction():
+        async with self.db.driver_connection() as conn:
             rows = await conn.fetch(self.outbox.take_sql, self.batch_size)
             if not rows:
                 return 0
@@ -119,23 +128,24 @@ class OutboxRelay:
             while not stop.is_set():
                 await self._listen()
                 self._wake.clear()
-                try:
-                    published = await self.publish_batch()
-                    backoff.reset()
-                except Exception as exc:
-                    OUTBOX_RELAY_ERRORS.labels(self.service).inc()
-                    delay = backoff.next_delay()
-                    log.warning(
-                        "outbox relay failed, retrying",
-                        error=repr(exc),
-                        transient=is_transient(exc),
-                        retry_in_s=round(delay, 3),
-                    )
-                    await sleep_unless_stopped(stop, delay)
-                    continue
+                published = 0
+                if self.leading:
+                    try:
+                        published = await self.publish_batch()
+                        backoff.reset()
+                    except Exception as exc:
+                        OUTBOX_RELAY_ERRORS.labels(self.service).inc()
+                        delay = backoff.next_delay()
+                        log.warning(
+                            "outbox relay failed, retrying",
+                            error=repr(exc),
+                            transient=is_transient(exc),
+                            retry_in_s=round(delay, 3),
+                        )
+                        await sleep_unless_stopped(stop, delay)
+                        continue
                 if published < self.batch_size:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+                    await self._wait_for_work(stop)
         finally:
             waker.cancel()
             await self._unlisten()
@@ -143,32 +153,52 @@ class OutboxRelay:
                 self.readiness.report(RELAYING, False)
             log.info("outbox relay stopped")
 
+    async def _wait_for_work(self, stop: asyncio.Event) -> None:
+        """Until notified (then a moment longer, for more rows to come along) or until the
+        poll interval has passed."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+        except TimeoutError:
+            return
+        if self.linger_s > 0 and not stop.is_set():
+            await sleep_unless_stopped(stop, self.linger_s)
+
     async def _wake_on(self, stop: asyncio.Event) -> None:
         await stop.wait()
         self._wake.set()
 
     async def _listen(self) -> None:
-        """Keep a connection listening on the outbox's channel; without one, the relay
-        polls every ``poll_interval_s`` until the next attempt succeeds."""
-        if self._listening is not None and not self._listening.is_closed():
-            return
-        await self._unlisten()
-        try:
-            conn = await self.db.connect("relay-listen")
-        except Exception as exc:
-            log.warning("outbox notifications unavailable; polling", error=repr(exc))
-            return
-        try:
-            await conn.add_listener(self.outbox.channel, self._notified)
-        except Exception as exc:
-            log.warning("outbox notifications unavailable; polling", error=repr(exc))
-            await conn.close()
-            return
-        conn.add_termination_listener(self._lost)
-        self._listening = conn
+        """Keep a connection listening on the outbox's channel, and through it the lead
+        when no other relay of the service holds it. Without a connection the relay does
+        not publish; it tries again at the next notification or poll."""
+        conn = self._listening
+        if conn is None or conn.is_closed():
+            await self._unlisten()
+            try:
+                conn = await self.db.connect("relay-listen")
+            except Exception as exc:
+                log.warning("outbox relay cannot reach the database", error=repr(exc))
+                return
+            try:
+                await conn.add_listener(self.outbox.channel, self._notified)
+            except Exception as exc:
+                log.warning("outbox notifications unavailable", error=repr(exc))
+                await conn.close()
+                return
+            conn.add_termination_listener(self._lost)
+            self._listening = conn
+        if not self.leading:
+            try:
+                self.leading = bool(await conn.fetchval(TAKE_THE_LEAD, self.outbox.channel))
+            except Exception as exc:
+                log.warning("outbox relay cannot take the lead", error=repr(exc))
+                return
+            if self.leading:
+                log.info("outbox relay leads", channel=self.outbox.channel)
 
     async def _unlisten(self) -> None:
         conn, self._listening = self._listening, None
+        self.leading = False
         if conn is not None and not conn.is_closed():
             with contextlib.suppress(Exception):
                 await conn.close(timeout=2)
@@ -177,4 +207,5 @@ class OutboxRelay:
         self._wake.set()
 
     def _lost(self, _: object) -> None:
+        self.leading = False  # the lock went with the connection
         self._wake.set()  # look now, and listen again
