@@ -15,6 +15,7 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from leadflow_local.broker import TansuBroker, free_port
@@ -42,6 +43,22 @@ def free_port_block(size: int = 4) -> int:
             for s in sockets:
                 s.close()
     raise RuntimeError("no block of free ports found")
+
+
+@dataclass(frozen=True)
+class StackPorts:
+    """Ports for one `leadflow-local run`, all from one free block so that none is handed
+    out twice: the broker, the four APIs, the four consumer processes, the landing page."""
+
+    kafka: int
+    api_base: int
+    consumer_base: int
+    pages: int
+
+    @classmethod
+    def free(cls) -> StackPorts:
+        base = free_port_block(10)
+        return cls(kafka=base, api_base=base + 1, consumer_base=base + 5, pages=base + 9)
 
 
 def docker_available() -> bool:

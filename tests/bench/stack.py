@@ -18,9 +18,8 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from leadflow_local.broker import free_port
 from leadflow_local.processes import log_tail
-from tests.infra import free_port_block
+from tests.infra import StackPorts
 
 READY_LINE = "Press Ctrl-C to stop."
 
@@ -42,9 +41,10 @@ class StackOptions:
 class Stack:
     def __init__(self, options: StackOptions) -> None:
         self.o = options
-        self.kafka_port = free_port()
-        self.port_base = free_port_block()
-        self.consumer_port_base = free_port_block()
+        ports = StackPorts.free()
+        self.kafka_port = ports.kafka
+        self.port_base = ports.api_base
+        self.consumer_port_base = ports.consumer_base
         self.lines: deque[str] = deque(maxlen=200)
         self.ready = threading.Event()
         self.process: subprocess.Popen[str] | None = None

@@ -17,11 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from leadflow_local.broker import free_port
 from leadflow_local.postgres import drop_database
 from leadflow_shared.events import Topics
 from tests.conftest import Infra
-from tests.infra import ROOT, free_port_block
+from tests.infra import ROOT, StackPorts
 from tests.support import wait_for_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -90,8 +89,9 @@ class Launcher:
 async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
     infra_env: Infra, tmp_path: Path
 ) -> None:
-    kafka_port, port_base, pages_port = free_port(), free_port_block(), free_port()
-    consumer_port_base = free_port_block()
+    ports = StackPorts.free()
+    kafka_port, port_base, pages_port = ports.kafka, ports.api_base, ports.pages
+    consumer_port_base = ports.consumer_base
     database = f"leadflow_run_{uuid.uuid4().hex[:10]}"
     launcher = Launcher(
         [
