@@ -1,4 +1,4 @@
-"""SQLAlchemy helpers every service's tables and repositories share."""
+"""SQL helpers every service's tables and repositories share."""
 
 from __future__ import annotations
 
@@ -21,22 +21,14 @@ def schema_metadata(schema: str) -> sa.MetaData:
     )
 
 
-def unnest_rows(columns: Mapping[str, str]) -> str:
-    """``unnest(CAST(:a AS uuid[]), …)``: rows from one bound list per column, named after the
-    column. ``columns`` maps column names to their Postgres types."""
-    arrays = ", ".join(f"CAST(:{name} AS {pg_type}[])" for name, pg_type in columns.items())
-    return f"unnest({arrays})"
-
-
-def insert_arrays(table: sa.Table, columns: Mapping[str, str], suffix: str = "") -> sa.TextClause:
-    """An INSERT of many rows in one statement. Bind each column as one list, named after
-    the column; Postgres unnests the arrays into rows. ``suffix`` follows the SELECT (an
-    ``ON CONFLICT`` clause, a ``RETURNING`` list).
+def insert_unnest(table: sa.Table, columns: Mapping[str, str], suffix: str = "") -> str:
+    """An INSERT of many rows in one statement, for asyncpg: pass one list per column, in
+    the order of ``columns`` (column name → Postgres type); Postgres unnests the arrays
+    into rows. ``suffix`` follows the SELECT (an ``ON CONFLICT`` clause, ``RETURNING``).
 
     One statement costs about the same to send, plan and run for one row as for hundreds,
     where an executemany sends and executes every row on its own.
     """
     names = ", ".join(columns)
-    return sa.text(
-        f"INSERT INTO {table.fullname} ({names}) SELECT * FROM {unnest_rows(columns)} {suffix}"
-    )
+    arrays = ", ".join(f"${n}::{pg_type}[]" for n, pg_type in enumerate(columns.values(), 1))
+    return f"INSERT INTO {table.fullname} ({names}) SELECT * FROM unnest({arrays}) {suffix}".strip()

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Self
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from leadflow_shared.events.envelope import Envelope
@@ -37,6 +38,15 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open")
         return self._session
+
+    async def driver(self) -> asyncpg.Connection:
+        """The asyncpg connection under this unit of work's transaction, for set-based
+        statements on a hot path: they skip SQLAlchemy's layers (about a quarter of a
+        millisecond of CPU a statement) and still belong to the same transaction."""
+        connection = await self.session.connection()
+        raw = await connection.get_raw_connection()
+        driver: asyncpg.Connection = raw.driver_connection
+        return driver
 
     @property
     def staged(self) -> tuple[Outgoing, ...]:
@@ -77,6 +87,6 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self._staged:
             assert self._outbox is not None
-            await self._outbox.stage(self.session, self._staged)
+            await self._outbox.stage(await self.driver(), self._staged)
         await self.session.commit()
         self._staged = []

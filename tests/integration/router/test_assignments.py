@@ -59,8 +59,8 @@ def scored(country: str, temperature: str = "hot", status: str = "sql") -> LeadS
 
 async def sync(db: Database, config: RouterConfig) -> None:
     async def work(uow: UnitOfWork) -> None:
-        await RepRepository(uow.session).sync(config.reps)
-        await PartnerRepository(uow.session).sync(config.partners)
+        await RepRepository(uow).sync(config.reps)
+        await PartnerRepository(uow).sync(config.partners)
 
     await db.transaction(work)
 

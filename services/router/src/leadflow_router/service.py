@@ -31,8 +31,8 @@ async def sync_config(runtime: Runtime[RouterSettings]) -> None:
     config = load_config(runtime.settings.config_file, RouterConfig)
 
     async def sync(uow: UnitOfWork) -> None:
-        await RepRepository(uow.session).sync(config.reps)
-        await PartnerRepository(uow.session).sync(config.partners)
+        await RepRepository(uow).sync(config.reps)
+        await PartnerRepository(uow).sync(config.partners)
 
     await runtime.db.transaction(sync)
 

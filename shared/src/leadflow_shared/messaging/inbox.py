@@ -7,34 +7,33 @@ import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadflow_shared.sql import insert_arrays
+from leadflow_shared.sql import insert_unnest
+from leadflow_shared.uow import UnitOfWork
 
 
 class Inbox:
-    COLUMNS = {"event_id": "uuid", "topic": "text"}
-
     def __init__(self, table: sa.Table) -> None:
         self.table = table
-        self._claim = insert_arrays(
-            table, self.COLUMNS, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
-        )
         name = table.fullname
+        self.claim_sql = insert_unnest(
+            table,
+            {"event_id": "uuid", "topic": "text"},
+            "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+        )
         self.prune_sql = (
             f"DELETE FROM {name} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {name} "
             "WHERE processed_at < now() - make_interval(secs => $1) LIMIT $2))"
         )
 
     async def claim(
-        self, session: AsyncSession, entries: Sequence[tuple[uuid.UUID, str]]
+        self, uow: UnitOfWork, entries: Sequence[tuple[uuid.UUID, str]]
     ) -> set[uuid.UUID]:
-        """Record (event id, topic) pairs; returns the ids that were not there before.
-        One statement for the whole batch; an id twice in ``entries`` is claimed once."""
+        """Record (event id, topic) pairs in ``uow``'s transaction; returns the ids that were
+        not there before. One statement for the whole batch; an id twice in ``entries`` is
+        claimed once."""
         if not entries:
             return set()
-        result = await session.execute(
-            self._claim,
-            {"event_id": [e[0] for e in entries], "topic": [e[1] for e in entries]},
-        )
-        return set(result.scalars().all())
+        conn = await uow.driver()
+        rows = await conn.fetch(self.claim_sql, [e[0] for e in entries], [e[1] for e in entries])
+        return {row[0] for row in rows}

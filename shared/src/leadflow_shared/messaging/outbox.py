@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadflow_shared.events.envelope import Envelope
-from leadflow_shared.sql import insert_arrays
+from leadflow_shared.sql import insert_unnest
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ class Outbox:
     def __init__(self, table: sa.Table) -> None:
         self.table = table
         self.channel = channel(str(table.schema))
-        self._insert = insert_arrays(table, self.COLUMNS)
         name = table.fullname
+        self.stage_sql = insert_unnest(table, self.COLUMNS)
         self.backlog_sql = f"SELECT count(*) FROM {name} WHERE published_at IS NULL"
         # The relay's statements (asyncpg, positional parameters).
         self.take_sql = (
@@ -91,7 +91,7 @@ class Outbox:
         :attr:`COLUMNS`)."""
         return {column: [_VALUES[column](m) for m in messages] for column in columns}
 
-    async def stage(self, session: AsyncSession, messages: Sequence[Outgoing]) -> None:
+    async def stage(self, conn: asyncpg.Connection, messages: Sequence[Outgoing]) -> None:
         """Add messages to the outbox inside the caller's transaction (one statement)."""
         if messages:
-            await session.execute(self._insert, self.arrays(messages))
+            await conn.execute(self.stage_sql, *self.arrays(messages).values())

@@ -129,7 +129,7 @@ class Stage:
         """One transaction for the whole batch; returns (topic, outcome) counts."""
         counts: Counter[tuple[str, str]] = Counter()
         async with self.db.unit_of_work() as uow:
-            fresh = await self.inbox.claim(uow.session, [(d.inbox_id, d.topic) for d in deliveries])
+            fresh = await self.inbox.claim(uow, [(d.inbox_id, d.topic) for d in deliveries])
             batches: dict[type[Envelope], list[Envelope]] = {}
             for d in deliveries:
                 if d.inbox_id not in fresh:
@@ -193,7 +193,7 @@ class Stage:
     async def _bury(self, delivery: Delivery, reason: str) -> Counter[tuple[str, str]]:
         counts: Counter[tuple[str, str]] = Counter()
         async with self.db.unit_of_work() as uow:
-            if await self.inbox.claim(uow.session, [(delivery.inbox_id, delivery.topic)]):
+            if await self.inbox.claim(uow, [(delivery.inbox_id, delivery.topic)]):
                 self._dead_letter(uow, delivery, reason)
                 counts[delivery.topic, "dead_lettered"] += 1
             else:

@@ -57,13 +57,11 @@ async def test_the_inbox_claims_each_event_once(db: Database, service: Service[A
     first, second = uuid.uuid4(), uuid.uuid4()
     inbox = service.inbox()
     async with db.unit_of_work() as uow:
-        claimed = await inbox.claim(
-            uow.session, [(first, Topics.CAPTURED), (first, Topics.CAPTURED)]
-        )
+        claimed = await inbox.claim(uow, [(first, Topics.CAPTURED), (first, Topics.CAPTURED)])
         await uow.commit()
     assert claimed == {first}
     async with db.unit_of_work() as uow:
-        claimed = await inbox.claim(uow.session, [(first, Topics.CAPTURED), (second, "t")])
+        claimed = await inbox.claim(uow, [(first, Topics.CAPTURED), (second, "t")])
         await uow.commit()
     assert claimed == {second}
 
@@ -105,7 +103,7 @@ async def test_inbox_rows_past_their_retention_are_pruned(
 ) -> None:
     old, recent = uuid.uuid4(), uuid.uuid4()
     async with db.unit_of_work() as uow:
-        await service.inbox().claim(uow.session, [(old, "t"), (recent, "t")])
+        await service.inbox().claim(uow, [(old, "t"), (recent, "t")])
         await uow.commit()
     inbox = service.table("inbox").fullname
     async with db.driver_connection() as conn:

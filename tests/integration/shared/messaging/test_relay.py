@@ -23,6 +23,7 @@ from leadflow_shared.events import LeadFeedback, Topics, new_envelope_fields
 from leadflow_shared.events.v1 import Assignee, LeadFeedbackData
 from leadflow_shared.messaging.outbox import Outbox, Outgoing
 from leadflow_shared.messaging.pruning import prune
+from leadflow_shared.uow import UnitOfWork
 from tests.conftest import Infra
 from tests.proxy import CuttableProxy
 from tests.support import wait_for_events
@@ -49,7 +50,10 @@ async def capture_db(infra_env: Infra) -> AsyncIterator[Database]:
 
 
 async def stage(db: Database, messages: list[Outgoing]) -> None:
-    await db.transaction(lambda uow: Outbox(capture_outbox).stage(uow.session, messages))
+    async def work(uow: UnitOfWork) -> None:
+        await Outbox(capture_outbox).stage(await uow.driver(), messages)
+
+    await db.transaction(work)
 
 
 async def outbox_rows(db: Database, messages: list[Outgoing]) -> list[Any]:

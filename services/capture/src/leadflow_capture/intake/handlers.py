@@ -115,12 +115,12 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
 async def count_spam(uow: UnitOfWork, source_id: str, reason: str) -> None:
     """Count a submission that looked accepted but will never become a lead."""
     async with uow:
-        await LeadRepository(uow.session).count_spam(source_id, datetime.now(UTC).date(), reason)
+        await LeadRepository(uow).count_spam(source_id, datetime.now(UTC).date(), reason)
         await uow.commit()
 
 
 async def forget_expired(uow: UnitOfWork) -> int:
     async with uow:
-        removed = await LeadRepository(uow.session).forget_expired()
+        removed = await LeadRepository(uow).forget_expired()
         await uow.commit()
     return removed

@@ -11,11 +11,11 @@ from datetime import date, datetime
 import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadflow_capture.intake.tables import dedupe_keys, leads, seen_signatures, spam_counts
 from leadflow_capture.schema import outbox
 from leadflow_shared.messaging.outbox import Outbox, Outgoing
+from leadflow_shared.uow import UnitOfWork
 
 # The whole batch of a group commit in one statement: one round trip, and its own
 # transaction. In submission order (n), each request
@@ -151,8 +151,8 @@ class IntakeRepository:
 
 
 class LeadRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.session = uow.session
 
     async def count_spam(self, source_id: str, day: date, reason: str) -> None:
         stmt = pg_insert(spam_counts).values(source_id=source_id, day=day, reason=reason, count=1)

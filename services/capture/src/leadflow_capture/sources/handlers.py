@@ -12,12 +12,12 @@ from leadflow_shared.uow import UnitOfWork
 
 async def list_sources(uow: UnitOfWork) -> list[tuple[Source, str]]:
     async with uow:
-        return await SourceRepository(uow.session).all()
+        return await SourceRepository(uow).all()
 
 
 async def sync_config_sources(uow: UnitOfWork, configured: Sequence[Source]) -> None:
     async with uow:
-        await SourceRepository(uow.session).sync_config(configured)
+        await SourceRepository(uow).sync_config(configured)
         await uow.commit()
 
 
@@ -25,7 +25,7 @@ async def put_source(uow: UnitOfWork, source: Source) -> bool:
     """Create or replace an API-managed source; returns True when it was created."""
     async with uow:
         try:
-            created = await SourceRepository(uow.session).put(source)
+            created = await SourceRepository(uow).put(source)
         except ManagedByConfig as exc:
             raise Conflict(str(exc), code="managed_by_config") from None
         await uow.commit()
@@ -34,7 +34,7 @@ async def put_source(uow: UnitOfWork, source: Source) -> bool:
 
 async def delete_source(uow: UnitOfWork, source_id: str) -> None:
     async with uow:
-        repo = SourceRepository(uow.session)
+        repo = SourceRepository(uow)
         if await repo.managed_by(source_id) == "config":
             raise Conflict(str(ManagedByConfig(source_id)), code="managed_by_config")
         if not await repo.delete(source_id):

@@ -6,15 +6,15 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadflow_capture.sources.domain import ManagedByConfig, Source
 from leadflow_capture.sources.tables import sources
+from leadflow_shared.uow import UnitOfWork
 
 
 class SourceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.session = uow.session
 
     async def all(self) -> list[tuple[Source, str]]:
         rows = await self.session.execute(sa.select(sources.c.definition, sources.c.managed_by))

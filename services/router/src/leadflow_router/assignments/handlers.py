@@ -40,10 +40,10 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     ``lead.offered`` on the partner's topic). A lead routed before, under another event id,
     is never routed twice. Set-based: one statement each to lock the reps, read the
     partners, find leads routed before, record the assignments and the reps' turns."""
-    assignments = AssignmentRepository(uow.session)
-    reps = RepRepository(uow.session)
+    assignments = AssignmentRepository(uow)
+    reps = RepRepository(uow)
     states = await reps.lock_all()
-    partners = await PartnerRepository(uow.session).all()
+    partners = await PartnerRepository(uow).all()
     candidates = first_per_lead(events)
     before = await assignments.routed_before([e.lead_id for e in candidates])
     fresh = [e for e in candidates if e.lead_id not in before]
@@ -114,4 +114,4 @@ def _publish(uow: UnitOfWork, event: LeadScored, decision: Decision, clock: Cloc
 
 async def assignment_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Assignment | None:
     async with uow:
-        return await AssignmentRepository(uow.session).get(lead_id)
+        return await AssignmentRepository(uow).get(lead_id)

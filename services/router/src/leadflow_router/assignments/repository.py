@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadflow_router.assignments.domain.routing import Decision
 from leadflow_router.assignments.tables import assignments
 from leadflow_shared.events.v1 import LifecycleStatus, Temperature
-from leadflow_shared.sql import insert_arrays
+from leadflow_shared.sql import insert_unnest
+from leadflow_shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Assignment:
     routed_at: datetime
 
 
-_ADD = insert_arrays(
+_ADD = insert_unnest(
     assignments,
     {
         "lead_id": "uuid",
@@ -41,21 +41,19 @@ _ADD = insert_arrays(
     },
     "ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id",
 )
-_ROUTED = sa.text(
-    f"SELECT lead_id FROM {assignments.fullname} WHERE lead_id = ANY(CAST(:ids AS uuid[]))"
-)
+_ROUTED = f"SELECT lead_id FROM {assignments.fullname} WHERE lead_id = ANY($1::uuid[])"
 
 
 class AssignmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
     async def routed_before(self, lead_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Which of these leads have an assignment already (one statement)."""
         if not lead_ids:
             return set()
-        result = await self.session.execute(_ROUTED, {"ids": list(lead_ids)})
-        return set(result.scalars().all())
+        rows = await (await self.uow.driver()).fetch(_ROUTED, list(lead_ids))
+        return {row[0] for row in rows}
 
     async def add_new(
         self, routed: Sequence[tuple[uuid.UUID, Decision, Temperature, LifecycleStatus]]
@@ -63,23 +61,21 @@ class AssignmentRepository:
         """Record where each lead went (one statement); returns the leads recorded now."""
         if not routed:
             return set()
-        result = await self.session.execute(
+        rows = await (await self.uow.driver()).fetch(
             _ADD,
-            {
-                "lead_id": [r[0] for r in routed],
-                "assignee_kind": [r[1].kind for r in routed],
-                "assignee_id": [r[1].assignee_id for r in routed],
-                "rule_path": [json.dumps(list(r[1].rule_path)) for r in routed],
-                "reason": [r[1].reason for r in routed],
-                "temperature": [r[2] for r in routed],
-                "status": [r[3] for r in routed],
-            },
+            [r[0] for r in routed],
+            [r[1].kind for r in routed],
+            [r[1].assignee_id for r in routed],
+            [json.dumps(list(r[1].rule_path)) for r in routed],
+            [r[1].reason for r in routed],
+            [r[2] for r in routed],
+            [r[3] for r in routed],
         )
-        return set(result.scalars().all())
+        return {row[0] for row in rows}
 
     async def get(self, lead_id: uuid.UUID) -> Assignment | None:
         stmt = sa.select(assignments).where(assignments.c.lead_id == lead_id)
-        row = (await self.session.execute(stmt)).first()
+        row = (await self.uow.session.execute(stmt)).first()
         if row is None:
             return None
         decision = Decision(

@@ -9,4 +9,4 @@ from leadflow_shared.uow import UnitOfWork
 
 async def list_partners(uow: UnitOfWork) -> list[Partner]:
     async with uow:
-        return await PartnerRepository(uow.session).all()
+        return await PartnerRepository(uow).all()

@@ -9,4 +9,4 @@ from leadflow_shared.uow import UnitOfWork
 
 async def list_reps(uow: UnitOfWork) -> list[tuple[RepState, int]]:
     async with uow:
-        return await RepRepository(uow.session).all()
+        return await RepRepository(uow).all()

@@ -6,61 +6,57 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadflow_router.assignments.domain.routing import RepTurn
 from leadflow_router.configured import sync_configured
 from leadflow_router.reps.domain import Rep, RepState
 from leadflow_router.reps.tables import reps
+from leadflow_shared.uow import UnitOfWork
 
-_TAKE_TURNS = sa.text(
-    f"""
+_COLUMNS = "id, name, territories, weight, capacity, active, last_assigned_at, assigned_total"
+_LOCK_ALL = f"SELECT {_COLUMNS} FROM {reps.fullname} ORDER BY id FOR UPDATE"
+_TAKE_TURNS = f"""
     UPDATE {reps.fullname} AS r
     SET last_assigned_at = t.last_assigned_at, assigned_total = r.assigned_total + t.leads
-    FROM unnest(CAST(:id AS text[]), CAST(:leads AS bigint[]),
-                CAST(:last_assigned_at AS timestamptz[])) AS t(id, leads, last_assigned_at)
+    FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS t(id, leads, last_assigned_at)
     WHERE r.id = t.id
-    """
-)
+"""
 
 
 def _state(row: Any) -> RepState:
     rep = Rep(
-        id=row.id,
-        name=row.name,
-        territories=tuple(row.territories),
-        weight=row.weight,
-        capacity=row.capacity,
-        active=row.active,
+        id=row["id"],
+        name=row["name"],
+        territories=tuple(row["territories"]),
+        weight=row["weight"],
+        capacity=row["capacity"],
+        active=row["active"],
     )
-    return RepState(rep=rep, last_assigned_at=row.last_assigned_at)
+    return RepState(rep=rep, last_assigned_at=row["last_assigned_at"])
 
 
 class RepRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
     async def sync(self, configured: Sequence[Rep]) -> None:
-        await sync_configured(self.session, reps, configured)
+        await sync_configured(self.uow.session, reps, configured)
 
     async def lock_all(self) -> list[RepState]:
         """Every rep, locked for this transaction so that round robin stays fair."""
-        stmt = sa.select(reps).order_by(reps.c.id).with_for_update()
-        return [_state(r) for r in (await self.session.execute(stmt)).all()]
+        return [_state(r) for r in await (await self.uow.driver()).fetch(_LOCK_ALL)]
 
     async def take_turns(self, turns: Mapping[str, RepTurn]) -> None:
         """Record the leads each rep got in a batch (one statement)."""
         if turns:
-            await self.session.execute(
+            await (await self.uow.driver()).execute(
                 _TAKE_TURNS,
-                {
-                    "id": list(turns),
-                    "leads": [t.leads for t in turns.values()],
-                    "last_assigned_at": [t.last_assigned_at for t in turns.values()],
-                },
+                list(turns),
+                [t.leads for t in turns.values()],
+                [t.last_assigned_at for t in turns.values()],
             )
 
     async def all(self) -> list[tuple[RepState, int]]:
         """Every rep with the number of leads they got so far."""
-        rows = (await self.session.execute(sa.select(reps).order_by(reps.c.id))).all()
-        return [(_state(r), r.assigned_total) for r in rows]
+        rows = (await self.uow.session.execute(sa.select(reps).order_by(reps.c.id))).all()
+        return [(_state(r._mapping), r.assigned_total) for r in rows]

@@ -24,7 +24,7 @@ async def score_leads(uow: UnitOfWork, events: Sequence[LeadVerified]) -> None:
     ``lead.scored`` with the explanation for each lead scored now. A lead scored before,
     under another event id, keeps its first score and publishes nothing twice."""
     results = [(event, score_lead(event.data)) for event in first_per_lead(events)]
-    stored = await ScoreRepository(uow.session).add_new(
+    stored = await ScoreRepository(uow).add_new(
         [(event.lead_id, result) for event, result in results]
     )
     for event, result in results:
@@ -46,4 +46,4 @@ async def score_leads(uow: UnitOfWork, events: Sequence[LeadVerified]) -> None:
 
 async def score_of(uow: UnitOfWork, lead_id: uuid.UUID) -> StoredScore | None:
     async with uow:
-        return await ScoreRepository(uow.session).get(lead_id)
+        return await ScoreRepository(uow).get(lead_id)

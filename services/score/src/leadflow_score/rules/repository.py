@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic_core import to_json
 
 from leadflow_score.rules.domain.rules import ScoreResult
 from leadflow_score.rules.tables import scores
 from leadflow_shared.events.v1 import ScoreContribution
-from leadflow_shared.sql import insert_arrays
+from leadflow_shared.sql import insert_unnest
+from leadflow_shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class StoredScore:
     scored_at: datetime
 
 
-_ADD = insert_arrays(
+_ADD = insert_unnest(
     scores,
     {
         "lead_id": "uuid",
@@ -41,34 +41,28 @@ _ADD = insert_arrays(
 
 
 class ScoreRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
     async def add_new(self, results: Sequence[tuple[uuid.UUID, ScoreResult]]) -> set[uuid.UUID]:
         """Store each lead's score in one statement; returns the leads stored now (a lead
         scored before keeps its first score and is not among them)."""
         if not results:
             return set()
-        result = await self.session.execute(
+        rows = await (await self.uow.driver()).fetch(
             _ADD,
-            {
-                "lead_id": [lead_id for lead_id, _ in results],
-                "score": [r.score for _, r in results],
-                "temperature": [r.temperature for _, r in results],
-                "status": [r.status for _, r in results],
-                "explanation": [
-                    json.dumps([c.model_dump(mode="json") for c in r.explanation])
-                    for _, r in results
-                ],
-                "rules_version": [r.rules_version for _, r in results],
-            },
+            [lead_id for lead_id, _ in results],
+            [r.score for _, r in results],
+            [r.temperature for _, r in results],
+            [r.status for _, r in results],
+            [to_json(list(r.explanation)).decode() for _, r in results],
+            [r.rules_version for _, r in results],
         )
-        return set(result.scalars().all())
+        return {row[0] for row in rows}
 
     async def get(self, lead_id: uuid.UUID) -> StoredScore | None:
-        row = (
-            await self.session.execute(sa.select(scores).where(scores.c.lead_id == lead_id))
-        ).first()
+        stmt = sa.select(scores).where(scores.c.lead_id == lead_id)
+        row = (await self.uow.session.execute(stmt)).first()
         if row is None:
             return None
         result = ScoreResult(

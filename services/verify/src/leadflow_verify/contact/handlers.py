@@ -31,7 +31,7 @@ async def verify_leads(uow: UnitOfWork, events: Sequence[LeadCaptured]) -> None:
     verdicts = [
         (event, verify_submission(event.data.submission)) for event in first_per_lead(events)
     ]
-    stored = await VerificationRepository(uow.session).add_new(
+    stored = await VerificationRepository(uow).add_new(
         [(event.lead_id, verdict) for event, verdict in verdicts]
     )
     for event, verdict in verdicts:
@@ -78,4 +78,4 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verdict: Verdict) -> None:
 
 async def verification_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Verification | None:
     async with uow:
-        return await VerificationRepository(uow.session).get(lead_id)
+        return await VerificationRepository(uow).get(lead_id)

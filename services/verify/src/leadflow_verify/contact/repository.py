@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic_core import to_json
 
 from leadflow_shared.events.v1 import Check, ContactDetails, Reason
-from leadflow_shared.sql import insert_arrays
+from leadflow_shared.sql import insert_unnest
+from leadflow_shared.uow import UnitOfWork
 from leadflow_verify.contact.domain.checks import Verdict
 from leadflow_verify.contact.tables import verifications
 
@@ -26,7 +26,7 @@ class Verification:
     verified_at: datetime
 
 
-_ADD = insert_arrays(
+_ADD = insert_unnest(
     verifications,
     {
         "lead_id": "uuid",
@@ -40,33 +40,31 @@ _ADD = insert_arrays(
 
 
 def _json_list(items: Sequence[Check] | Sequence[Reason]) -> str:
-    return json.dumps([item.model_dump(mode="json") for item in items])
+    return to_json(list(items)).decode()
 
 
 class VerificationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
     async def add_new(self, verdicts: Sequence[tuple[uuid.UUID, Verdict]]) -> set[uuid.UUID]:
         """Store each lead's verdict in one statement; returns the leads stored now (a lead
         verified before keeps its first verdict and is not among them)."""
         if not verdicts:
             return set()
-        result = await self.session.execute(
+        rows = await (await self.uow.driver()).fetch(
             _ADD,
-            {
-                "lead_id": [lead_id for lead_id, _ in verdicts],
-                "accepted": [v.accepted for _, v in verdicts],
-                "contact": [v.contact.model_dump_json() for _, v in verdicts],
-                "checks": [_json_list(v.checks) for _, v in verdicts],
-                "reasons": [_json_list(v.reasons) for _, v in verdicts],
-            },
+            [lead_id for lead_id, _ in verdicts],
+            [v.accepted for _, v in verdicts],
+            [v.contact.model_dump_json() for _, v in verdicts],
+            [_json_list(v.checks) for _, v in verdicts],
+            [_json_list(v.reasons) for _, v in verdicts],
         )
-        return set(result.scalars().all())
+        return {row[0] for row in rows}
 
     async def get(self, lead_id: uuid.UUID) -> Verification | None:
         stmt = sa.select(verifications).where(verifications.c.lead_id == lead_id)
-        row = (await self.session.execute(stmt)).first()
+        row = (await self.uow.session.execute(stmt)).first()
         if row is None:
             return None
         verdict = Verdict(
