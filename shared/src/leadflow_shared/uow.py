@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import asyncpg
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from leadflow_shared.events.envelope import Envelope
@@ -46,6 +47,10 @@ class UnitOfWork:
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         driver: asyncpg.Connection = raw.driver_connection
+        if not driver.is_in_transaction():
+            # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement it runs
+            # itself; statements sent past it must not run outside the transaction.
+            await _begin(raw.dbapi_connection, self.session)
         return driver
 
     @property
@@ -90,3 +95,12 @@ class UnitOfWork:
             await self._outbox.stage(await self.driver(), self._staged)
         await self.session.commit()
         self._staged = []
+
+
+async def _begin(adapted: Any, session: AsyncSession) -> None:
+    """Make SQLAlchemy's asyncpg adapter begin its transaction now."""
+    start = getattr(adapted, "_start_transaction", None)
+    if start is not None:
+        await start()
+    else:  # an adapter without the hook: any statement through SQLAlchemy begins it
+        await session.execute(sa.text("SELECT 1"))

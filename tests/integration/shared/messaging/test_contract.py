@@ -66,6 +66,20 @@ async def test_the_inbox_claims_each_event_once(db: Database, service: Service[A
     assert claimed == {second}
 
 
+async def test_statements_on_the_driver_connection_belong_to_the_unit_of_work(
+    db: Database, service: Service[Any]
+) -> None:
+    dropped, kept = uuid.uuid4(), uuid.uuid4()
+    async with db.unit_of_work() as uow:
+        assert await service.inbox().claim(uow, [(dropped, "t")]) == {dropped}
+        # not committed: rolled back with everything else
+    async with db.unit_of_work() as uow:
+        assert await service.inbox().claim(uow, [(dropped, "t"), (kept, "t")]) == {dropped, kept}
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await service.inbox().claim(uow, [(dropped, "t"), (kept, "t")]) == set()
+
+
 async def test_a_unit_of_work_stages_what_it_publishes_only_when_it_commits(
     db: Database, service: Service[Any]
 ) -> None:
