@@ -34,7 +34,7 @@ _ADD = insert_unnest(
         "lead_id": "uuid",
         "assignee_kind": "text",
         "assignee_id": "text",
-        "rule_path": "jsonb",
+        "rule_path": "json",
         "reason": "text",
         "temperature": "text",
         "status": "text",

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 
 from leadflow_router.schema import metadata
 
+# json, not jsonb: written once and read whole (see the 2026-12-01 migration)
 assignments = sa.Table(
     "assignments",
     metadata,
     sa.Column("lead_id", sa.Uuid, primary_key=True),
     sa.Column("assignee_kind", sa.Text, nullable=False),
     sa.Column("assignee_id", sa.Text, nullable=False),
-    sa.Column("rule_path", JSONB, nullable=False),
+    sa.Column("rule_path", sa.JSON, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("temperature", sa.Text, nullable=False),
     sa.Column("status", sa.Text, nullable=False),

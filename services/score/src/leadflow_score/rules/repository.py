@@ -33,7 +33,7 @@ _ADD = insert_unnest(
         "score": "integer",
         "temperature": "text",
         "status": "text",
-        "explanation": "jsonb",
+        "explanation": "json",
         "rules_version": "text",
     },
     "ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id",

@@ -31,9 +31,9 @@ _ADD = insert_unnest(
     {
         "lead_id": "uuid",
         "accepted": "boolean",
-        "contact": "jsonb",
-        "checks": "jsonb",
-        "reasons": "jsonb",
+        "contact": "json",
+        "checks": "json",
+        "reasons": "json",
     },
     "ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id",
 )
