@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from leadflow_local.postgres import (
 )
 from leadflow_router.service import SERVICE as ROUTER
 from leadflow_score.service import SERVICE as SCORE
+from leadflow_shared.db import Database
 from leadflow_shared.migrations import ensure_role_and_schema
 from leadflow_shared.service import Service
 from leadflow_shared.settings import ServiceSettings
@@ -46,6 +47,15 @@ class Infra:
 
     def service_url(self, service: str) -> str:
         return service_url(self.admin_url, service)
+
+    @asynccontextmanager
+    async def service_database(self, service: str) -> AsyncIterator[Database]:
+        """``service``'s database as its own role, with its outbox."""
+        db = Database(self.service_url(service), pool_size=2, outbox=DECLARATIONS[service].outbox())
+        try:
+            yield db
+        finally:
+            await db.dispose()
 
     def settings(self, cls: type[S], service: str, **overrides: Any) -> S:
         """The settings ``service`` would read from LEADFLOW_* variables in this session."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from importlib.resources import files
 from typing import Any
 
 import httpx
@@ -73,6 +75,17 @@ async def produce(
         await producer.send_and_wait(topic, value=value, key=key, headers=headers)
     finally:
         await producer.stop()
+
+
+def fresh(event_type: str, edit: Callable[[dict[str, Any]], object] = lambda raw: None) -> Any:
+    """The golden sample of ``event_type`` as a new event (new event and lead ids), edited
+    as raw JSON by ``edit`` first."""
+    raw: dict[str, Any] = json.loads(
+        files("leadflow_shared.events").joinpath("samples", f"{event_type}.json").read_text()
+    )
+    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
+    edit(raw)
+    return parse_event(json.dumps(raw))
 
 
 async def handle(

@@ -38,7 +38,7 @@ from tests.bench.pipeline_run import LoadRun, Progress, warm_up
 from tests.bench.pipeline_stats import Phase, parse_answers, parse_outcomes, summarise
 from tests.bench.report import NOISY, busy_share, cpu_model
 from tests.bench.sampling import Sampler, stack_processes
-from tests.bench.stack import Stack, StackFailed, StackOptions
+from tests.stack import Stack, StackFailed, StackOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".local" / "bench"

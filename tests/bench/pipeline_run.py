@@ -17,7 +17,7 @@ from typing import Any
 
 from tests.bench.pipeline_report import Usage
 from tests.bench.sampling import Sampler, Ticks
-from tests.bench.stack import Stack
+from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TICK_S = 0.05

@@ -5,38 +5,31 @@ other takes its partitions over."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from leadflow_local.broker import TansuBroker, free_port
-from leadflow_shared.events import LeadCaptured, Topics, parse_event
+from leadflow_shared.events import LeadCaptured, Topics
 from leadflow_shared.messaging.kafka import ensure_topics
 from tests.conftest import Infra, fresh_database
 from tests.infra import ROOT
-from tests.support import wait_for_events
-from tests.unit.shared.test_events import sample
+from tests.support import fresh, wait_for_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 
 def captured() -> LeadCaptured:
-    raw: dict[str, Any] = sample("lead.captured")
-    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
-    event = parse_event(json.dumps(raw))
-    assert isinstance(event, LeadCaptured)
+    event: LeadCaptured = fresh("lead.captured")
     return event
 
 

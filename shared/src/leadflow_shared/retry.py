@@ -14,6 +14,15 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 # and serialization failures and deadlocks (40001, 40P01).
 _TRANSIENT_SQLSTATE_PREFIXES = ("08", "53", "57P")
 _TRANSIENT_SQLSTATES = {"40001", "40P01"}
+# OS errors about files are a program's or an operator's mistake, not an outage: waiting
+# does not mend a missing file or a permission.
+_NOT_AN_OUTAGE = (
+    FileNotFoundError,
+    FileExistsError,
+    PermissionError,
+    IsADirectoryError,
+    NotADirectoryError,
+)
 
 
 def _sqlstate(exc: BaseException) -> str | None:
@@ -40,6 +49,8 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, KafkaError):
         return bool(getattr(exc, "retriable", False))
+    if isinstance(exc, _NOT_AN_OUTAGE):
+        return False
     return isinstance(exc, OSError | TimeoutError | sqlalchemy.exc.TimeoutError)
 
 

@@ -15,7 +15,7 @@ the unit of work commits: repositories and handlers never do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -52,6 +52,14 @@ class UnitOfWork:
             # itself; statements sent past it must not run outside the transaction.
             await _begin(raw.dbapi_connection, self.session)
         return driver
+
+    async def returned(self, sql: str, *columns: Sequence[Any]) -> set[Any]:
+        """Run a set-based statement over ``columns`` (one list each) on the driver
+        connection; returns the first column of the rows it returns (an ``INSERT … ON
+        CONFLICT DO NOTHING RETURNING key``: the keys stored now)."""
+        if not columns or not columns[0]:
+            return set()
+        return {row[0] for row in await (await self.driver()).fetch(sql, *columns)}
 
     @property
     def staged(self) -> tuple[Outgoing, ...]:

@@ -4,7 +4,6 @@ lead routed twice; and the read API."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,19 +12,15 @@ from typing import Any
 import pytest
 
 from leadflow_router.assignments.handlers import route_leads
-from leadflow_router.config import RouterConfig
-from leadflow_router.partners.repository import PartnerRepository
-from leadflow_router.reps.repository import RepRepository
+from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.service import SERVICE as ROUTER
 from leadflow_router.settings import RouterSettings
 from leadflow_shared.config import load_config
 from leadflow_shared.db import Database
-from leadflow_shared.events import LeadOffered, LeadRouted, LeadScored, Topics, parse_event
+from leadflow_shared.events import LeadOffered, LeadRouted, LeadScored, Topics
 from leadflow_shared.ports import Clock
-from leadflow_shared.uow import UnitOfWork
 from tests.conftest import EXAMPLE_CONFIG, Infra
-from tests.support import api_client, handle
-from tests.unit.shared.test_events import sample
+from tests.support import api_client, fresh, handle
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TEAM = RouterConfig.model_validate(
@@ -48,32 +43,22 @@ class FixedClock(Clock):
 
 
 def scored(country: str, temperature: str = "hot", status: str = "sql") -> LeadScored:
-    raw: dict[str, Any] = sample("lead.scored")
-    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
-    raw["data"] |= {"temperature": temperature, "status": status}
-    raw["data"]["lead"]["contact"]["country"] = country
-    event = parse_event(json.dumps(raw))
-    assert isinstance(event, LeadScored)
+    def edit(raw: dict[str, Any]) -> None:
+        raw["data"] |= {"temperature": temperature, "status": status}
+        raw["data"]["lead"]["contact"]["country"] = country
+
+    event: LeadScored = fresh("lead.scored", edit)
     return event
-
-
-async def sync(db: Database, config: RouterConfig) -> None:
-    async def work(uow: UnitOfWork) -> None:
-        await RepRepository(uow).sync(config.reps)
-        await PartnerRepository(uow).sync(config.partners)
-
-    await db.transaction(work)
 
 
 @pytest.fixture
 async def db(infra_env: Infra) -> AsyncIterator[Database]:
-    database = Database(infra_env.service_url("router"), pool_size=2, outbox=ROUTER.outbox())
-    await sync(database, TEAM)
-    async with database.driver_connection() as conn:  # a clean round robin
-        await conn.execute("UPDATE reps SET last_assigned_at = NULL, assigned_total = 0")
-    yield database
-    await sync(database, load_config(EXAMPLE_CONFIG, RouterConfig))
-    await database.dispose()
+    async with infra_env.service_database("router") as database:
+        await sync_config(database.unit_of_work(), TEAM)
+        async with database.driver_connection() as conn:  # a clean round robin
+            await conn.execute("UPDATE reps SET last_assigned_at = NULL, assigned_total = 0")
+        yield database
+        await sync_config(database.unit_of_work(), load_config(EXAMPLE_CONFIG, RouterConfig))
 
 
 def assignees(published: list[Any]) -> list[str]:

@@ -3,7 +3,6 @@ statement and publishes it once; the read API shows it with its explanation."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,27 +13,24 @@ from leadflow_score.rules.handlers import score_leads
 from leadflow_score.service import SERVICE as SCORE
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.db import Database
-from leadflow_shared.events import LeadScored, LeadVerified, parse_event
+from leadflow_shared.events import LeadScored, LeadVerified
 from tests.conftest import Infra
-from tests.support import api_client, handle
-from tests.unit.shared.test_events import sample
+from tests.support import api_client, fresh, handle
 
 
 def verified(cta: str = "demo_request", **bant: str) -> LeadVerified:
-    raw: dict[str, Any] = sample("lead.verified")
-    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
-    raw["data"]["cta"]["type"] = cta
-    raw["data"]["bant"] = bant
-    event = parse_event(json.dumps(raw))
-    assert isinstance(event, LeadVerified)
+    def edit(raw: dict[str, Any]) -> None:
+        raw["data"]["cta"]["type"] = cta
+        raw["data"]["bant"] = bant
+
+    event: LeadVerified = fresh("lead.verified", edit)
     return event
 
 
 @pytest.fixture
 async def db(infra_env: Infra) -> AsyncIterator[Database]:
-    database = Database(infra_env.service_url("score"), pool_size=2, outbox=SCORE.outbox())
-    yield database
-    await database.dispose()
+    async with infra_env.service_database("score") as database:
+        yield database
 
 
 async def test_each_lead_of_a_batch_gets_its_score_once(db: Database) -> None:

@@ -3,7 +3,6 @@ one statement and publishes each lead's outcome once; the read API shows the ver
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,29 +10,25 @@ from typing import Any
 import pytest
 
 from leadflow_shared.db import Database
-from leadflow_shared.events import LeadCaptured, LeadRejected, LeadVerified, parse_event
+from leadflow_shared.events import LeadCaptured, LeadRejected, LeadVerified
 from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.service import SERVICE as VERIFY
 from leadflow_verify.settings import VerifySettings
 from tests.conftest import Infra
-from tests.support import api_client, handle
-from tests.unit.shared.test_events import sample
+from tests.support import api_client, fresh, handle
 
 
 def captured(**submission: Any) -> LeadCaptured:
-    raw: dict[str, Any] = sample("lead.captured")
-    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
-    raw["data"]["submission"] |= submission
-    event = parse_event(json.dumps(raw))
-    assert isinstance(event, LeadCaptured)
+    event: LeadCaptured = fresh(
+        "lead.captured", lambda raw: raw["data"]["submission"].update(submission)
+    )
     return event
 
 
 @pytest.fixture
 async def db(infra_env: Infra) -> AsyncIterator[Database]:
-    database = Database(infra_env.service_url("verify"), pool_size=2, outbox=VERIFY.outbox())
-    yield database
-    await database.dispose()
+    async with infra_env.service_database("verify") as database:
+        yield database
 
 
 async def test_each_lead_of_a_batch_is_verified_or_rejected_with_its_evidence(

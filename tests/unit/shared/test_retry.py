@@ -17,6 +17,9 @@ def test_infrastructure_failures_are_transient() -> None:
 
 def test_programming_errors_are_not_transient() -> None:
     assert not is_transient(ValueError("bad"))
+    # OSErrors about files are mistakes to fix, not outages to wait out.
+    assert not is_transient(PermissionError("managed by the config file"))
+    assert not is_transient(FileNotFoundError("leadflow.yaml"))
     assert not is_transient(KeyError("x"))
     assert not is_transient(sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("dup")))
 

@@ -1,11 +1,15 @@
-"""The router's part of the configuration file: reps and partners."""
+"""The router's part of the configuration file (reps and partners), and keeping the stored
+ones in step with it."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
 from leadflow_router.partners.domain import Partner
+from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.reps.domain import Rep
+from leadflow_router.reps.repository import RepRepository
+from leadflow_shared.uow import UnitOfWork
 
 
 class RouterConfig(BaseModel):
@@ -13,3 +17,12 @@ class RouterConfig(BaseModel):
 
     reps: tuple[Rep, ...] = ()
     partners: tuple[Partner, ...] = ()
+
+
+async def sync_config(uow: UnitOfWork, config: RouterConfig) -> None:
+    """Make the stored reps and partners match the configuration file (round-robin state
+    survives; reps and partners no longer configured are deactivated)."""
+    async with uow:
+        await RepRepository(uow).sync(config.reps)
+        await PartnerRepository(uow).sync(config.partners)
+        await uow.commit()

@@ -7,16 +7,13 @@ from collections.abc import Sequence
 from leadflow_router import NAME, tables
 from leadflow_router.assignments import endpoints as assignment_endpoints
 from leadflow_router.assignments.handlers import route_leads
-from leadflow_router.config import RouterConfig
+from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.partners import endpoints as partner_endpoints
-from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.reps import endpoints as rep_endpoints
-from leadflow_router.reps.repository import RepRepository
 from leadflow_router.settings import RouterSettings
 from leadflow_shared.config import load_config
 from leadflow_shared.events import LeadScored, Topics
 from leadflow_shared.service import Runtime, Service, Subscription
-from leadflow_shared.uow import UnitOfWork
 
 
 def partner_topics(settings: RouterSettings) -> Sequence[str]:
@@ -25,16 +22,11 @@ def partner_topics(settings: RouterSettings) -> Sequence[str]:
     return [Topics.partner(p.id) for p in config.partners]
 
 
-async def sync_config(runtime: Runtime[RouterSettings]) -> None:
-    """Make the stored reps and partners match the configuration file (round-robin state
-    survives; reps and partners no longer configured are deactivated)."""
-    config = load_config(runtime.settings.config_file, RouterConfig)
-
-    async def sync(uow: UnitOfWork) -> None:
-        await RepRepository(uow).sync(config.reps)
-        await PartnerRepository(uow).sync(config.partners)
-
-    await runtime.db.transaction(sync)
+async def load_team(runtime: Runtime[RouterSettings]) -> None:
+    """The consumer process's start: the configuration file's reps and partners."""
+    await sync_config(
+        runtime.unit_of_work(), load_config(runtime.settings.config_file, RouterConfig)
+    )
 
 
 SERVICE = Service(
@@ -45,5 +37,5 @@ SERVICE = Service(
     subscriptions=[Subscription(LeadScored, route_leads)],
     routers=[rep_endpoints.router, partner_endpoints.router, assignment_endpoints.router],
     topics=partner_topics,
-    on_start=sync_config,
+    on_start=load_team,
 )

@@ -32,8 +32,4 @@ class Inbox:
         """Record (event id, topic) pairs in ``uow``'s transaction; returns the ids that were
         not there before. One statement for the whole batch; an id twice in ``entries`` is
         claimed once."""
-        if not entries:
-            return set()
-        conn = await uow.driver()
-        rows = await conn.fetch(self.claim_sql, [e[0] for e in entries], [e[1] for e in entries])
-        return {row[0] for row in rows}
+        return await uow.returned(self.claim_sql, [e[0] for e in entries], [e[1] for e in entries])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -29,7 +28,7 @@ from leadflow_shared.ports import Clock
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify.service import SERVICE as VERIFY
 from tests.conftest import Infra
-from tests.unit.shared.test_events import sample
+from tests.support import fresh
 
 _offsets = iter(range(10**9))
 
@@ -55,10 +54,7 @@ def record(
 
 
 def captured() -> LeadCaptured:
-    raw: dict[str, Any] = sample("lead.captured")
-    raw["id"], raw["lead_id"] = str(uuid.uuid4()), str(uuid.uuid4())
-    event = parse_event(json.dumps(raw))
-    assert isinstance(event, LeadCaptured)
+    event: LeadCaptured = fresh("lead.captured")
     return event
 
 
@@ -97,9 +93,8 @@ class Recorder:
 
 @pytest.fixture
 async def db(infra_env: Infra) -> AsyncIterator[Database]:
-    database = Database(infra_env.service_url("verify"), pool_size=2, outbox=VERIFY.outbox())
-    yield database
-    await database.dispose()
+    async with infra_env.service_database("verify") as database:
+        yield database
 
 
 @pytest.fixture

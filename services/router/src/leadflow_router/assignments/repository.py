@@ -50,18 +50,13 @@ class AssignmentRepository:
 
     async def routed_before(self, lead_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Which of these leads have an assignment already (one statement)."""
-        if not lead_ids:
-            return set()
-        rows = await (await self.uow.driver()).fetch(_ROUTED, list(lead_ids))
-        return {row[0] for row in rows}
+        return await self.uow.returned(_ROUTED, list(lead_ids))
 
     async def add_new(
         self, routed: Sequence[tuple[uuid.UUID, Decision, Temperature, LifecycleStatus]]
     ) -> set[uuid.UUID]:
         """Record where each lead went (one statement); returns the leads recorded now."""
-        if not routed:
-            return set()
-        rows = await (await self.uow.driver()).fetch(
+        return await self.uow.returned(
             _ADD,
             [r[0] for r in routed],
             [r[1].kind for r in routed],
@@ -71,7 +66,6 @@ class AssignmentRepository:
             [r[2] for r in routed],
             [r[3] for r in routed],
         )
-        return {row[0] for row in rows}
 
     async def get(self, lead_id: uuid.UUID) -> Assignment | None:
         stmt = sa.select(assignments).where(assignments.c.lead_id == lead_id)

@@ -47,9 +47,7 @@ class ScoreRepository:
     async def add_new(self, results: Sequence[tuple[uuid.UUID, ScoreResult]]) -> set[uuid.UUID]:
         """Store each lead's score in one statement; returns the leads stored now (a lead
         scored before keeps its first score and is not among them)."""
-        if not results:
-            return set()
-        rows = await (await self.uow.driver()).fetch(
+        return await self.uow.returned(
             _ADD,
             [lead_id for lead_id, _ in results],
             [r.score for _, r in results],
@@ -58,7 +56,6 @@ class ScoreRepository:
             [to_json(list(r.explanation)).decode() for _, r in results],
             [r.rules_version for _, r in results],
         )
-        return {row[0] for row in rows}
 
     async def get(self, lead_id: uuid.UUID) -> StoredScore | None:
         stmt = sa.select(scores).where(scores.c.lead_id == lead_id)

@@ -50,9 +50,7 @@ class VerificationRepository:
     async def add_new(self, verdicts: Sequence[tuple[uuid.UUID, Verdict]]) -> set[uuid.UUID]:
         """Store each lead's verdict in one statement; returns the leads stored now (a lead
         verified before keeps its first verdict and is not among them)."""
-        if not verdicts:
-            return set()
-        rows = await (await self.uow.driver()).fetch(
+        return await self.uow.returned(
             _ADD,
             [lead_id for lead_id, _ in verdicts],
             [v.accepted for _, v in verdicts],
@@ -60,7 +58,6 @@ class VerificationRepository:
             [_json_list(v.checks) for _, v in verdicts],
             [_json_list(v.reasons) for _, v in verdicts],
         )
-        return {row[0] for row in rows}
 
     async def get(self, lead_id: uuid.UUID) -> Verification | None:
         stmt = sa.select(verifications).where(verifications.c.lead_id == lead_id)

@@ -1,4 +1,5 @@
-"""``leadflow-local run`` as ``make run`` starts it, on free loopback ports, for a benchmark.
+"""``leadflow-local run`` as ``make run`` starts it, on free loopback ports, for a benchmark
+or an end-to-end test.
 
 It runs in its own session with its own state folder. ``stop()`` sends it SIGINT (Ctrl-C)
 and waits; should it hang, its process group and those of the processes it started (from
@@ -36,15 +37,16 @@ class StackOptions:
     admin_url: str | None  # a server of your choice (overrides postgres)
     database: str
     ready_timeout_s: float
+    pages: bool = False  # serve the example landing page
 
 
 class Stack:
     def __init__(self, options: StackOptions) -> None:
         self.o = options
-        ports = StackPorts.free()
-        self.kafka_port = ports.kafka
-        self.port_base = ports.api_base
-        self.consumer_port_base = ports.consumer_base
+        self.ports = StackPorts.free()
+        self.kafka_port = self.ports.kafka
+        self.port_base = self.ports.api_base
+        self.consumer_port_base = self.ports.consumer_base
         self.lines: deque[str] = deque(maxlen=200)
         self.ready = threading.Event()
         self.process: subprocess.Popen[str] | None = None
@@ -72,7 +74,7 @@ class Stack:
             "--consumer-port-base",
             str(self.consumer_port_base),
             "--pages-port",
-            "0",
+            str(self.ports.pages if o.pages else 0),
             "--state-dir",
             str(o.state_dir),
             "--postgres",
@@ -97,6 +99,10 @@ class Stack:
             start_new_session=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
 
     def _read(self) -> None:
         assert self.process is not None and self.process.stdout is not None
