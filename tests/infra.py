@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -18,17 +19,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from leadflow_local.broker import TansuBroker, free_port
+from leadflow_local.broker import TansuBroker
 from leadflow_local.postgres import admin_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def ephemeral_ports() -> range:
+    """The ports the kernel hands out as the local end of outgoing connections."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
 def free_port_block(size: int = 4) -> int:
-    """The first of ``size`` consecutive free loopback ports."""
-    for _ in range(50):
-        base = free_port()
-        if base + size > 65535:
+    """The first of ``size`` consecutive free loopback ports, outside the ephemeral range: a
+    port there can be taken at any moment as the local end of some outgoing connection
+    (then a server started on it a moment later fails to bind, and a client polling it
+    before its server listens can connect to itself)."""
+    ephemeral = ephemeral_ports()
+    for _ in range(200):
+        base = random.randint(10_000, 65_535 - size)
+        if any(port in ephemeral for port in (base, base + size - 1)) or (
+            base < ephemeral.start < base + size
+        ):
             continue
         sockets: list[socket.socket] = []
         try:
@@ -61,6 +77,11 @@ class StackPorts:
         return cls(kafka=base, api_base=base + 1, consumer_base=base + 5, pages=base + 9)
 
 
+def free_port() -> int:
+    """A free loopback port outside the ephemeral range (see free_port_block)."""
+    return free_port_block(1)
+
+
 def docker_available() -> bool:
     if shutil.which("docker") is None:
         return False
@@ -91,7 +112,7 @@ def kafka() -> Iterator[tuple[str, bool]]:
         return
     log_dir = ROOT / ".local" / "test-logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    broker = TansuBroker()
+    broker = TansuBroker(port=free_port())
     with open(log_dir / "tansu.log", "wb") as log:
         broker.start(log=log)
         try:

@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from leadflow_shared.events import Topics
 
 TOPICS = (Topics.ROUTED, Topics.REJECTED)
-READER_FETCH_WAIT_MS = 50
+READER_FETCH_WAIT_MS = 20
 
 
 def lead_id(record: ConsumerRecord[bytes, bytes]) -> str:

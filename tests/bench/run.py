@@ -41,7 +41,6 @@ from typing import Any
 
 import asyncpg
 
-from leadflow_local.broker import free_port
 from leadflow_local.postgres import (
     admin_server,
     create_database,
@@ -52,6 +51,7 @@ from leadflow_local.postgres import (
 )
 from tests.bench.procs import Stat, descendants, others_share, process_table
 from tests.bench.report import NOISY, Results, Run, Stored, busy_share, report
+from tests.infra import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".local" / "bench"

@@ -18,11 +18,11 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from leadflow_local.broker import TansuBroker, free_port
+from leadflow_local.broker import TansuBroker
 from leadflow_shared.events import LeadCaptured, Topics
 from leadflow_shared.messaging.kafka import ensure_topics
 from tests.conftest import Infra, fresh_database
-from tests.infra import ROOT
+from tests.infra import ROOT, free_port
 from tests.support import fresh, wait_for_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -93,7 +93,7 @@ class Consumer:
 
 @contextmanager
 def broker() -> Iterator[TansuBroker]:
-    started = TansuBroker()
+    started = TansuBroker(port=free_port())
     started.start()
     try:
         yield started

@@ -7,9 +7,9 @@ import asyncio
 import httpx
 import uvicorn
 
-from leadflow_local.broker import free_port
 from leadflow_shared.service.cli import uvicorn_options
 from leadflow_shared.settings import ServiceSettings
+from tests.infra import free_port
 
 
 async def test_the_server_leaves_x_forwarded_for_to_the_service() -> None:

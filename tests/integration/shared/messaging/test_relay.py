@@ -17,7 +17,7 @@ import pytest
 from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
 from leadflow_capture.tables import outbox as capture_outbox
-from leadflow_local.broker import TansuBroker, free_port
+from leadflow_local.broker import TansuBroker
 from leadflow_shared.db import Database
 from leadflow_shared.events import LeadFeedback, Topics, new_envelope_fields
 from leadflow_shared.events.v1 import Assignee, LeadFeedbackData
@@ -25,6 +25,7 @@ from leadflow_shared.messaging.outbox import Outbox, Outgoing
 from leadflow_shared.messaging.pruning import prune
 from leadflow_shared.uow import UnitOfWork
 from tests.conftest import Infra
+from tests.infra import free_port
 from tests.proxy import CuttableProxy
 from tests.support import wait_for_events
 
@@ -76,7 +77,7 @@ async def test_relay_waits_out_a_broker_outage_and_loses_nothing(
     # Clients reach the broker only through a proxy, so cutting it is an outage that
     # leaves the broker (and its topics) alive, as a network failure would.
     proxy_port = free_port()
-    broker = TansuBroker(advertised_port=proxy_port)
+    broker = TansuBroker(port=free_port(), advertised_port=proxy_port)
     proxy = CuttableProxy("127.0.0.1", broker.port)
     proxy.port = proxy_port
     metrics_port = free_port()
@@ -148,7 +149,7 @@ async def test_a_notification_wakes_the_relay_also_after_its_listening_connectio
     infra_env: Infra, capture_db: Database
 ) -> None:
     """With the fallback poll five minutes away, only a notification can wake the relay."""
-    broker = TansuBroker()
+    broker = TansuBroker(port=free_port())
     port = free_port()
     settings = infra_env.settings(
         CaptureSettings,
@@ -183,7 +184,7 @@ async def test_a_notification_wakes_the_relay_also_after_its_listening_connectio
 async def test_published_rows_are_kept_for_the_retention_then_pruned(
     infra_env: Infra, capture_db: Database
 ) -> None:
-    broker = TansuBroker()
+    broker = TansuBroker(port=free_port())
     settings = infra_env.settings(
         CaptureSettings,
         "capture",

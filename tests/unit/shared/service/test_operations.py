@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from leadflow_local.broker import free_port
 from leadflow_shared.readiness import Readiness
 from leadflow_shared.service.operations import OperationsServer
+from tests.infra import free_port
 
 
 @pytest.fixture
