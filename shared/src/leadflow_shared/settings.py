@@ -34,7 +34,7 @@ class ServiceSettings(BaseSettings):
     kafka_max_batch: int = Field(default=500, ge=1)
     # How long a fetch may wait at the broker: while records flow, and once none came for
     # kafka_idle_after_s (see leadflow_shared.messaging.consumer.Pace).
-    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=10_000)
+    kafka_fetch_max_wait_ms: int = Field(default=20, ge=1, le=10_000)
     kafka_idle_fetch_max_wait_ms: int = Field(default=1_000, ge=1, le=30_000)
     kafka_idle_after_s: float = Field(default=5.0, ge=0)
     kafka_linger_ms: int = Field(default=5, ge=0, le=1_000)
