@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import sys
 
 import sqlalchemy.exc
-from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 
 # SQLSTATE classes and codes that mean "try again": connection exceptions (08), insufficient
 # resources (53), operator intervention such as a shutdown or a server starting up (57P),
@@ -45,13 +45,24 @@ def is_transient(exc: BaseException) -> bool:
         if exc.connection_invalidated:
             return True
         return isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError)
-    if isinstance(exc, KafkaConnectionError | KafkaTimeoutError):
-        return True
-    if isinstance(exc, KafkaError):
-        return bool(getattr(exc, "retriable", False))
+    kafka = _kafka_transient(exc)
+    if kafka is not None:
+        return kafka
     if isinstance(exc, _NOT_AN_OUTAGE):
         return False
     return isinstance(exc, OSError | TimeoutError | sqlalchemy.exc.TimeoutError)
+
+
+def _kafka_transient(exc: BaseException) -> bool | None:
+    """Whether a broker client's error is worth retrying; None when it is not one. An
+    aiokafka error means aiokafka is loaded: a process that never uses it (an API) is spared
+    importing it."""
+    errors = sys.modules.get("aiokafka.errors")
+    if errors is None or not isinstance(exc, errors.KafkaError):
+        return None
+    if isinstance(exc, errors.KafkaConnectionError | errors.KafkaTimeoutError):
+        return True
+    return bool(getattr(exc, "retriable", False))
 
 
 class Backoff:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from leadflow_router import NAME, tables
-from leadflow_router.assignments import endpoints as assignment_endpoints
 from leadflow_router.assignments.handlers import route_leads
 from leadflow_router.config import RouterConfig, sync_config
-from leadflow_router.partners import endpoints as partner_endpoints
-from leadflow_router.reps import endpoints as rep_endpoints
 from leadflow_router.settings import RouterSettings
 from leadflow_shared.config import load_config
 from leadflow_shared.events import LeadScored, Topics
@@ -35,7 +32,11 @@ SERVICE = Service(
     settings=RouterSettings,
     metadata=tables.metadata,
     subscriptions=[Subscription(LeadScored, route_leads)],
-    routers=[rep_endpoints.router, partner_endpoints.router, assignment_endpoints.router],
+    routers=[
+        "leadflow_router.reps.endpoints:router",
+        "leadflow_router.partners.endpoints:router",
+        "leadflow_router.assignments.endpoints:router",
+    ],
     topics=partner_topics,
     on_start=load_team,
 )

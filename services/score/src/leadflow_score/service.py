@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from leadflow_score import NAME, tables
-from leadflow_score.rules import endpoints as rules_endpoints
 from leadflow_score.rules.handlers import score_leads
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.events import LeadVerified
@@ -15,5 +14,5 @@ SERVICE = Service(
     settings=ScoreSettings,
     metadata=tables.metadata,
     subscriptions=[Subscription(LeadVerified, score_leads)],
-    routers=[rules_endpoints.router],
+    routers=["leadflow_score.rules.endpoints:router"],
 )

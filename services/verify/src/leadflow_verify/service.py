@@ -5,7 +5,6 @@ from __future__ import annotations
 from leadflow_shared.events import LeadCaptured
 from leadflow_shared.service import Service, Subscription
 from leadflow_verify import NAME, tables
-from leadflow_verify.contact import endpoints as contact_endpoints
 from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.settings import VerifySettings
 
@@ -15,5 +14,5 @@ SERVICE = Service(
     settings=VerifySettings,
     metadata=tables.metadata,
     subscriptions=[Subscription(LeadCaptured, verify_leads)],
-    routers=[contact_endpoints.router],
+    routers=["leadflow_verify.contact.endpoints:router"],
 )

@@ -8,8 +8,9 @@ order; the headers repeat ``type`` and ``version``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from uuid_utils.compat import uuid7
@@ -46,6 +47,21 @@ class Envelope(Frozen):
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
         return [("type", self.type.encode()), ("version", str(self.version).encode())]
+
+
+E = TypeVar("E", bound=Envelope)
+
+
+def first_per_lead(events: Sequence[E]) -> list[E]:
+    """The first event of each lead, in order: a copy of an event under another id (a
+    producer's retry) must not make a stage act twice for one lead in one batch."""
+    seen: set[uuid.UUID] = set()
+    first: list[E] = []
+    for event in events:
+        if event.lead_id not in seen:
+            seen.add(event.lead_id)
+            first.append(event)
+    return first
 
 
 def new_envelope_fields(

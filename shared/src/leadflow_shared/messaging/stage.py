@@ -24,10 +24,9 @@ in bulk and publishes on the unit of work. It never commits.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from leadflow_shared.db import Database
 from leadflow_shared.events.envelope import Envelope
@@ -43,19 +42,6 @@ from leadflow_shared.uow import UnitOfWork
 log = get_logger(__name__)
 
 StageHandler = Callable[[UnitOfWork, Sequence[Any]], Awaitable[None]]
-E = TypeVar("E", bound=Envelope)
-
-
-def first_per_lead(events: Sequence[E]) -> list[E]:
-    """The first event of each lead, in order: a copy of an event under another id (a
-    producer's retry) must not make a stage act twice for one lead in one batch."""
-    seen: set[uuid.UUID] = set()
-    first: list[E] = []
-    for event in events:
-        if event.lead_id not in seen:
-            seen.add(event.lead_id)
-            first.append(event)
-    return first
 
 
 class PoisonMessage(Exception):

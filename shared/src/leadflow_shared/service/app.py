@@ -9,6 +9,7 @@ their unit of work through the ``UoW`` dependency.
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp
 
 from leadflow_shared.asgi import DirectRoutes
 from leadflow_shared.http import add_operational_routes, install_error_handlers
-from leadflow_shared.service.declaration import S, Service
+from leadflow_shared.service.declaration import Api, S, Service
 from leadflow_shared.service.runtime import Runtime, build_runtime
 from leadflow_shared.uow import UnitOfWork
 
@@ -36,13 +37,21 @@ def new_unit_of_work(request: Request) -> UnitOfWork:
 UoW = Annotated[UnitOfWork, Depends(new_unit_of_work)]
 
 
+def load(path: str) -> Any:
+    """The object an import path ``module:attribute`` names."""
+    module, _, attribute = path.partition(":")
+    if not attribute:
+        raise ValueError(f"not a module:attribute path: {path!r}")
+    return getattr(importlib.import_module(module), attribute)
+
+
 def create_app(
     service: Service[S], settings: S, ports: Mapping[str, object] | None = None
 ) -> ASGIApp:
     runtime = build_runtime(
         service, settings, pool_size=settings.database_pool_size, role="api", ports=ports
     )
-    extension = service.api(runtime)
+    extension: Api = load(service.api)(runtime) if service.api else Api()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -70,7 +79,7 @@ def create_app(
         kafka_bootstrap_servers=settings.kafka_bootstrap_servers,
         backlog_sql=service.outbox().backlog_sql,
     )
-    for router in (*service.routers, *extension.routers):
+    for router in (*(load(path) for path in service.routers), *extension.routers):
         app.include_router(router)
     if extension.document is not None:
         extension.document(app)

@@ -7,7 +7,6 @@ import signal
 from typing import Any
 
 import typer
-import uvicorn
 import uvloop
 
 from leadflow_shared.logging import configure_logging, get_logger
@@ -43,6 +42,8 @@ def command_line(service: Service[Any]) -> typer.Typer:
     @app.command()
     def api(workers: int = typer.Option(1, min=1, help="uvicorn worker processes")) -> None:
         """Serve the HTTP API (uvicorn)."""
+        import uvicorn  # the api process's alone
+
         settings = service.settings()
         configure_logging(service.name, settings.log_level)
         factory = f"{service.package}.service:SERVICE.app_from_env"

@@ -7,8 +7,11 @@ class), HTTP routers, periodic chores, ports and the topics it writes.
         settings=VerifySettings,
         metadata=tables.metadata,
         subscriptions=(Subscription(LeadCaptured, contact.handlers.verify_leads),),
-        routers=(contact.endpoints.router,),
+        routers=("leadflow_verify.contact.endpoints:router",),
     )
+
+HTTP routers and the ``api`` hook are named by import path (``module:attribute``): only the
+``api`` process imports them, so the ``consumer`` process never loads the web stack.
 
 Each service's declaration is ``SERVICE`` in ``leadflow_<name>.service``; its console
 script is ``SERVICE.main``.
@@ -24,15 +27,16 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI
-from starlette.types import ASGIApp
 
 from leadflow_shared.events.envelope import Envelope
 from leadflow_shared.messaging.inbox import Inbox
 from leadflow_shared.messaging.outbox import Outbox
 from leadflow_shared.settings import ServiceSettings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the consumer process never loads the web stack
+    from fastapi import APIRouter, FastAPI
+    from starlette.types import ASGIApp
+
     from leadflow_shared.service.runtime import Runtime
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -68,10 +72,6 @@ class Api:
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = ()
 
 
-def _no_api(_: Runtime[Any]) -> Api:
-    return Api()
-
-
 def _no_ports(_: ServiceSettings) -> Mapping[str, object]:
     return {}
 
@@ -87,8 +87,10 @@ class Service(Generic[S]):
     settings: type[S]
     metadata: sa.MetaData  # every table, the outbox and the inbox included
     subscriptions: Sequence[Subscription] = ()
-    routers: Sequence[APIRouter] = ()
-    api: Callable[[Runtime[S]], Api] = _no_api
+    # "module:attribute" of APIRouters, and of a function Runtime -> Api (routers that need
+    # the process's state, direct routes, shutdown steps)
+    routers: Sequence[str] = ()
+    api: str | None = None
     chores: Sequence[Chore] = ()
     # The service's own ports (the clock is always there), built once per process.
     ports: Callable[[S], Mapping[str, object]] = _no_ports

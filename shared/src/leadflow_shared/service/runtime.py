@@ -8,15 +8,17 @@ import functools
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from leadflow_shared.db import Database
 from leadflow_shared.events.envelope import Envelope
-from leadflow_shared.messaging.stage import StageHandler
 from leadflow_shared.ports import Clock
 from leadflow_shared.service.declaration import Service
 from leadflow_shared.settings import ServiceSettings
 from leadflow_shared.uow import UnitOfWork
+
+if TYPE_CHECKING:  # the api process never loads the broker client
+    from leadflow_shared.messaging.stage import StageHandler
 
 S = TypeVar("S", bound=ServiceSettings)
 

@@ -27,8 +27,8 @@ from leadflow_shared.events import (
     Topics,
     new_envelope_fields,
 )
+from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
-from leadflow_shared.messaging.stage import first_per_lead
 from leadflow_shared.ports import Clock
 from leadflow_shared.uow import UnitOfWork
 

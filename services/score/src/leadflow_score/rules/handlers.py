@@ -15,7 +15,7 @@ from leadflow_shared.events import (
     Topics,
     new_envelope_fields,
 )
-from leadflow_shared.messaging.stage import first_per_lead
+from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.uow import UnitOfWork
 
 

@@ -14,8 +14,8 @@ from leadflow_shared.events import (
     Topics,
     new_envelope_fields,
 )
+from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
-from leadflow_shared.messaging.stage import first_per_lead
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
 from leadflow_verify.contact.domain.checks import Verdict, verify_submission
