@@ -36,6 +36,34 @@ def test_golden_sample_round_trips_unchanged(event_type: str) -> None:
     assert json.loads(event.model_dump_json()) == raw
 
 
+# Fields added within v1, by where they sit: an event written before them must still parse,
+# with their defaults.
+ADDED_TO_CHECKS = ("status", "field", "before", "after", "looked_up", "duration_ms", "findings")
+ADDED_TO_VERIFIED = ("outcome", "review_reasons", "findings", "duplicate_of", "duplicate_match")
+
+
+def _as_written_before(raw: dict[str, Any]) -> dict[str, Any]:
+    data = raw["data"]
+    verified = data["lead"] if raw["type"] == "lead.scored" else data
+    for check in verified.get("checks", ()):
+        for key in (*ADDED_TO_CHECKS, "suggestion"):
+            check.pop(key, None)
+    if raw["type"] != "lead.rejected":
+        for key in ADDED_TO_VERIFIED:
+            verified.pop(key)
+    return raw
+
+
+@pytest.mark.parametrize("event_type", ["lead.verified", "lead.rejected", "lead.scored"])
+def test_events_written_before_the_additions_still_parse(event_type: str) -> None:
+    event = parse_event(json.dumps(_as_written_before(sample(event_type))))
+    verified: Any = getattr(event.data, "lead", event.data)
+    assert all(check.status is None and check.findings == () for check in verified.checks)
+    if event_type != "lead.rejected":
+        assert verified.outcome == "verified"
+        assert verified.duplicate_of is None
+
+
 def test_every_sample_is_an_event_type() -> None:
     names = {p.name.removesuffix(".json") for p in SAMPLES.iterdir() if p.name.endswith(".json")}
     assert names == set(event_types())

@@ -11,6 +11,7 @@ from leadflow_shared.events.v1 import (
     Cta,
     DeadLetter,
     DeadLetterData,
+    DuplicateMatch,
     Event,
     LeadCaptured,
     LeadCapturedData,
@@ -31,6 +32,7 @@ from leadflow_shared.events.v1 import (
     ScoreContribution,
     SubmissionContext,
     Utm,
+    VerificationOutcome,
     parse_event,
 )
 
@@ -43,6 +45,7 @@ __all__ = [
     "Cta",
     "DeadLetter",
     "DeadLetterData",
+    "DuplicateMatch",
     "Envelope",
     "Event",
     "LeadCaptured",
@@ -65,6 +68,7 @@ __all__ = [
     "SubmissionContext",
     "Topics",
     "Utm",
+    "VerificationOutcome",
     "new_envelope_fields",
     "new_id",
     "parse_event",

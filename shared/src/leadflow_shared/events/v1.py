@@ -6,6 +6,7 @@ Within v1 only additive changes are allowed; golden samples in ``samples/`` pin 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -105,9 +106,34 @@ class ContactDetails(Frozen):
     language: str | None = None
 
 
+CheckStatus = Literal["passed", "failed", "flagged", "unknown"]
+VerificationOutcome = Literal["verified", "needs_review"]
+
+
 class Check(Frozen):
+    """One check of one field, with its evidence. ``passed`` is False only when the check
+    failed; a check can pass and still raise findings (a disposable domain is a valid
+    address) or read "unknown" (no DNS answer). ``findings`` are the codes the verification
+    policy maps to reject, review or flag."""
+
     name: str
     passed: bool
+    evidence: str
+    status: CheckStatus | None = None  # None in events written before it existed
+    field: str | None = None
+    before: str | None = None  # the value as given
+    after: str | None = None  # the value as washed
+    looked_up: str | None = None  # what was looked up, e.g. "MX example.com"
+    duration_ms: float | None = None
+    findings: tuple[str, ...] = ()
+    suggestion: str | None = None  # e.g. a typo's likely fix: "ann@gmail.com"
+
+
+class DuplicateMatch(Frozen):
+    """How a repeat lead matched an earlier one."""
+
+    on: Literal["email", "phone", "name_company"]
+    score: float  # 100 for an exact match; rapidfuzz's ratio for a near one
     evidence: str
 
 
@@ -148,6 +174,13 @@ class LeadVerifiedData(Frozen):
     message: str | None = None
     custom: dict[str, Any] = Field(default_factory=dict)
     received_at: AwareDatetime
+    # Added within v1: the verification outcome (``needs_review`` is never pushed to a rep),
+    # what sent it to review, every finding's code, and the first lead of the same person.
+    outcome: VerificationOutcome = "verified"
+    review_reasons: tuple[Reason, ...] = ()
+    findings: tuple[str, ...] = ()
+    duplicate_of: uuid.UUID | None = None
+    duplicate_match: DuplicateMatch | None = None
 
 
 class LeadRejectedData(Frozen):
