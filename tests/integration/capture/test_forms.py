@@ -467,6 +467,8 @@ async def test_an_unknown_source_gets_404(forms: httpx.AsyncClient) -> None:
         ({"email": "a@example.com", "consent_marketing": "maybe"}, "consent_marketing"),
         ({"email": "a@example.com", "utm_source": "u" * 256}, "utm_source"),
         ({"first_name": "No contact"}, None),
+        ({"email": "ann.example.com", "phone": "+4520123456"}, "email"),
+        ({"email": "ann@"}, "email"),
     ],
 )
 async def test_an_invalid_lead_sends_the_browser_to_the_error_page_with_the_field(

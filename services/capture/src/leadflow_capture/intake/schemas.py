@@ -5,12 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
-from leadflow_capture.intake.domain.washing import clean_free_form, clean_optional
+from leadflow_capture.intake.domain.washing import (
+    clean_free_form,
+    clean_optional,
+    possible_email,
+)
 from leadflow_shared.events.v1 import CtaType, LeadSubmission
 
 Text = Annotated[str | None, BeforeValidator(clean_optional)]
+Email = Annotated[str | None, BeforeValidator(clean_optional), AfterValidator(possible_email)]
 LongText = Annotated[str | None, BeforeValidator(lambda v: clean_optional(v, multiline=True))]
 FreeForm = Annotated[dict[str, Any], BeforeValidator(clean_free_form)]
 
@@ -49,7 +61,7 @@ class BantIn(_Body):
 
 
 class LeadIn(_Body):
-    email: Text = _short(254)
+    email: Email = _short(254)
     phone: Text = _short(40)
     first_name: Text = _short(100)
     last_name: Text = _short(100)

@@ -30,6 +30,26 @@ def clean_optional(value: Any, *, multiline: bool = False) -> Any:
     return value
 
 
+def possible_email(value: str | None) -> str | None:
+    """Refuse what cannot be an email address at all, so the visitor can fix it: exactly one
+    ``@``, something before it and a domain after it, no spaces. Whether the address is
+    deliverable, disposable or mistyped is verify's to find out."""
+    if value is None:
+        return None
+    local, at, domain = value.partition("@")
+    if not at:
+        raise ValueError("an email address needs an @ between its name and its domain")
+    if "@" in domain:
+        raise ValueError("an email address has only one @")
+    if not local:
+        raise ValueError("an email address needs a name before the @")
+    if not domain.strip("."):
+        raise ValueError("an email address needs a domain after the @")
+    if any(c.isspace() for c in value):
+        raise ValueError("an email address has no spaces")
+    return value
+
+
 MAX_FREE_FORM_DEPTH = 8
 
 
