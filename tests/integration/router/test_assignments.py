@@ -42,10 +42,13 @@ class FixedClock(Clock):
         return self.at
 
 
-def scored(country: str, temperature: str = "hot", status: str = "sql") -> LeadScored:
+def scored(
+    country: str, temperature: str = "hot", status: str = "sql", **verified: Any
+) -> LeadScored:
     def edit(raw: dict[str, Any]) -> None:
         raw["data"] |= {"temperature": temperature, "status": status}
         raw["data"]["lead"]["contact"]["country"] = country
+        raw["data"]["lead"] |= verified
 
     event: LeadScored = fresh("lead.scored", edit)
     return event
@@ -118,3 +121,28 @@ async def test_the_read_api_shows_reps_partners_and_where_a_lead_went(
     assert (body["assignee_kind"], body["assignee_id"]) == ("rep", "rep-ben")
     assert body["rule_path"][-2:] == ["round-robin", "rep-ben"] and body["temperature"] == "hot"
     assert missing.status_code == 404
+
+
+async def test_review_leads_are_queued_and_repeats_go_to_the_first_leads_rep(
+    db: Database,
+) -> None:
+    first = scored("US")
+    review = scored(
+        "US",
+        outcome="needs_review",
+        review_reasons=[{"code": "disposable_domain", "message": "mailinator.com is disposable"}],
+    )
+    published = await handle(db, route_leads, [first, review], clock=FixedClock(NOW))
+    by_lead = {e.lead_id: e for e in published if isinstance(e, LeadRouted)}
+    owner = by_lead[first.lead_id].data.assignee
+    queued = by_lead[review.lead_id].data
+    assert owner.kind == "rep"
+    assert (queued.assignee.kind, queued.assignee.id) == ("queue", "review")
+    assert "mailinator.com is disposable" in queued.reason
+
+    # later, the same person again (cold): the first lead's rep has it, read in one statement
+    again = scored("US", temperature="cold", status="lead", duplicate_of=str(first.lead_id))
+    later = FixedClock(NOW + timedelta(minutes=1))
+    (routed,) = await handle(db, route_leads, [again], clock=later)
+    assert isinstance(routed, LeadRouted)
+    assert routed.data.assignee == owner and routed.data.rule_path[0] == "repeat"

@@ -19,10 +19,17 @@ from tests.support import api_client, fresh, handle
 
 
 def captured(**submission: Any) -> LeadCaptured:
+    """A captured lead of a person of its own (unless told otherwise): leads of one person
+    are linked as repeats."""
+    person = {"email": unique("ana"), "phone": None, "company": f"Acme {uuid.uuid4().hex[:8]}"}
     event: LeadCaptured = fresh(
-        "lead.captured", lambda raw: raw["data"]["submission"].update(submission)
+        "lead.captured", lambda raw: raw["data"]["submission"].update(person | submission)
     )
     return event
+
+
+def unique(name: str) -> str:
+    return f"{name}.{uuid.uuid4().hex[:10]}@example.com"
 
 
 @pytest.fixture
@@ -69,3 +76,91 @@ async def test_the_read_api_shows_the_stored_verdict(infra_env: Infra, db: Datab
     assert names == {"email_syntax", "phone_number", "country", "website"}
     assert body["reasons"] == [] and body["verified_at"]
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+async def test_a_repeat_by_the_same_person_is_linked_to_their_first_lead(db: Database) -> None:
+    email = unique("ana")
+    company = f"Acme {uuid.uuid4().hex[:8]}"
+    first = captured(email=email, phone=None, first_name="Ana", last_name="Lopez", company=company)
+    # the same address with a +tag and other case, in the same batch
+    again = captured(
+        email=email.replace("@", "+promo@").upper(), phone=None, first_name="Ana", company=None
+    )
+    published = {e.lead_id: e for e in await handle(db, verify_leads, [first, again])}
+    original, repeat = published[first.lead_id], published[again.lead_id]
+    assert isinstance(original, LeadVerified) and original.data.duplicate_of is None
+    assert isinstance(repeat, LeadVerified)
+    assert repeat.data.duplicate_of == first.lead_id
+    assert repeat.data.duplicate_match is not None and repeat.data.duplicate_match.on == "email"
+    assert "duplicate" in repeat.data.findings and repeat.data.outcome == "verified"
+
+    # later, another address but a near-equal name at the same company (legal form aside)
+    later = captured(
+        email=unique("alopez"),
+        phone=None,
+        first_name="Anna",
+        last_name="Lopez",
+        company=f"{company.upper()} Inc.",
+    )
+    stranger = captured(
+        email=unique("zoe"), phone=None, first_name="Zoe", last_name="Quinn", company=company
+    )
+    published = {e.lead_id: e for e in await handle(db, verify_leads, [later, stranger])}
+    near = published[later.lead_id]
+    assert isinstance(near, LeadVerified) and near.data.duplicate_of == first.lead_id
+    assert near.data.duplicate_match is not None
+    assert near.data.duplicate_match.on == "name_company"
+    assert 90 <= near.data.duplicate_match.score < 100
+    other = published[stranger.lead_id]
+    assert isinstance(other, LeadVerified) and other.data.duplicate_of is None
+
+
+async def test_a_rejected_lead_is_nobody_to_repeat(db: Database) -> None:
+    phone = "+4520" + str(uuid.uuid4().int)[:6]
+    rejected = captured(email="nobody-at-example", phone="12")
+    first = captured(email=None, phone=phone, country="DK")
+    published = {e.lead_id: e for e in await handle(db, verify_leads, [rejected, first])}
+    assert isinstance(published[rejected.lead_id], LeadRejected)
+    verified = published[first.lead_id]
+    assert isinstance(verified, LeadVerified) and verified.data.duplicate_of is None
+
+
+async def test_the_report_and_the_summary_show_findings_and_links(
+    infra_env: Infra, db: Database
+) -> None:
+    email = unique("ben")
+    first = captured(email=email, phone=None)
+    again = captured(email=email, phone=None)
+    bad = captured(email="nobody-at-example", phone=None)
+    await handle(db, verify_leads, [first, again, bad])
+    app = VERIFY.create_app(infra_env.settings(VerifySettings, "verify"))
+    async with api_client(app, "verify") as client:
+        report = await client.get(f"/v1/verifications/{again.lead_id}")
+        rejected = await client.get(f"/v1/verifications/{bad.lead_id}")
+        summary = await client.get("/v1/verifications/summary")
+        backwards = await client.get(
+            "/v1/verifications/summary",
+            params={"since": "2026-12-02T00:00:00Z", "until": "2026-12-01T00:00:00Z"},
+        )
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert body["outcome"] == "verified" and body["duplicate_of"] == str(first.lead_id)
+    assert body["duplicate_match"]["on"] == "email" and "duplicate" in body["findings"]
+    duplicate = next(c for c in body["checks"] if c["name"] == "duplicate")
+    assert duplicate["status"] == "flagged" and email in duplicate["evidence"]
+    email_check = next(c for c in body["checks"] if c["field"] == "email")
+    assert email_check["status"] == "passed"
+
+    body = rejected.json()
+    assert body["outcome"] == "rejected" and body["accepted"] is False
+    assert body["findings"] == ["no_usable_contact", "invalid_email"]
+    failed = next(c for c in body["checks"] if c["field"] == "email")
+    assert failed["status"] == "failed" and failed["before"] == "nobody-at-example"
+
+    assert summary.status_code == 200, summary.text
+    counts = summary.json()
+    assert counts["leads"] >= 3
+    assert counts["outcomes"]["verified"] >= 2 and counts["outcomes"]["rejected"] >= 1
+    found = {f["code"]: f for f in counts["findings"]}
+    assert found["duplicate"]["leads"] >= 1 and found["duplicate"]["meaning"]
+    assert backwards.status_code == 422

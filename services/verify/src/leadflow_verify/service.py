@@ -5,6 +5,7 @@ from __future__ import annotations
 from leadflow_shared.events import LeadCaptured
 from leadflow_shared.service import Service, Subscription
 from leadflow_verify import NAME, tables
+from leadflow_verify.config import verify_ports
 from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.settings import VerifySettings
 
@@ -15,4 +16,5 @@ SERVICE = Service(
     metadata=tables.metadata,
     subscriptions=[Subscription(LeadCaptured, verify_leads)],
     routers=["leadflow_verify.contact.endpoints:router"],
+    ports=verify_ports,
 )

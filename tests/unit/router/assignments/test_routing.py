@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -122,3 +123,45 @@ def test_rep_turns_count_each_reps_leads_and_when_they_got_the_last() -> None:
     assert rep_turns([None, decisions[1], None], now) == {
         "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1))
     }
+
+
+@pytest.mark.parametrize("country", ["US", "NZ", "JP"])
+def test_a_lead_sent_to_review_goes_to_the_review_queue_never_to_a_rep_or_partner(
+    country: str,
+) -> None:
+    lead = RoutingInput(country, "hot", "sql", needs_review=True, review_reason="disposable")
+    decision = route(lead, REPS, PARTNERS)
+    assert (decision.kind, decision.assignee_id) == ("queue", "review")
+    assert decision.rule_path == ("needs-review", "review") and "disposable" in decision.reason
+
+
+def test_a_repeat_goes_to_whoever_has_the_persons_first_lead() -> None:
+    first, again, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    owner = route(RoutingInput("US", "hot", "sql"), REPS, PARTNERS)
+    assert owner.assignee_id == "rep-ben"
+    # a cold repeat from another country still goes to the first lead's rep
+    repeat = RoutingInput("DK", "cold", "lead", lead_id=again, duplicate_of=first)
+    decision = route(repeat, REPS, PARTNERS, owner)
+    assert (decision.kind, decision.assignee_id) == ("rep", "rep-ben")
+    assert decision.rule_path == ("repeat", f"first:{first}", "rep-ben")
+    assert str(first) in decision.reason
+    # a rep no longer active does not keep it: it is routed as any lead
+    gone = [rep("rep-anna", "DK"), rep("rep-ben", "US", active=False)]
+    assert route(repeat, gone, PARTNERS, owner).assignee_id == "nurture"
+    # nor does a queue
+    nurtured = route(RoutingInput("JP", "cold", "lead"), REPS, PARTNERS)
+    hot = RoutingInput("SE", "hot", "sql", lead_id=other, duplicate_of=first)
+    assert route(hot, REPS, PARTNERS, nurtured).assignee_id == "rep-anna"
+
+
+def test_a_repeat_in_the_same_batch_as_its_first_lead_follows_it() -> None:
+    first, again = uuid.uuid4(), uuid.uuid4()
+    leads = [
+        RoutingInput("US", "hot", "sql", lead_id=first),
+        RoutingInput("US", "hot", "sql", lead_id=uuid.uuid4()),
+        RoutingInput("US", "warm", "mql", lead_id=again, duplicate_of=first),
+    ]
+    states = [rep("rep-ben", "US"), rep("rep-eve", "US")]
+    decisions = route_all(leads, states, PARTNERS, T0)
+    assert [d.assignee_id for d in decisions] == ["rep-ben", "rep-eve", "rep-ben"]
+    assert decisions[2].rule_path[0] == "repeat"

@@ -39,16 +39,18 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     """Decide who gets each scored lead of a batch, in order; publish ``lead.routed`` (and
     ``lead.offered`` on the partner's topic). A lead routed before, under another event id,
     is never routed twice. Set-based: one statement each to lock the reps, read the
-    partners, find leads routed before, record the assignments and the reps' turns."""
+    partners, find the leads routed before and where their people's first leads went, record
+    the assignments and the reps' turns."""
     assignments = AssignmentRepository(uow)
     reps = RepRepository(uow)
     states = await reps.lock_all()
     partners = await PartnerRepository(uow).all()
     candidates = first_per_lead(events)
-    before = await assignments.routed_before([e.lead_id for e in candidates])
-    fresh = [e for e in candidates if e.lead_id not in before]
+    firsts = [e.data.lead.duplicate_of for e in candidates if e.data.lead.duplicate_of]
+    known = await assignments.assigned([*(e.lead_id for e in candidates), *firsts])
+    fresh = [e for e in candidates if e.lead_id not in known]
     now = clock.now()
-    decisions = route_all([_routing_input(e) for e in fresh], states, partners, now)
+    decisions = route_all([_routing_input(e) for e in fresh], states, partners, now, known)
     stored = await assignments.add_new(
         [
             (e.lead_id, d, e.data.temperature, e.data.status)
@@ -66,10 +68,15 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
 
 
 def _routing_input(event: LeadScored) -> RoutingInput:
+    lead = event.data.lead
     return RoutingInput(
-        country=event.data.lead.contact.country,
+        country=lead.contact.country,
         temperature=event.data.temperature,
         status=event.data.status,
+        lead_id=event.lead_id,
+        needs_review=lead.outcome == "needs_review",
+        review_reason="; ".join(r.message for r in lead.review_reasons),
+        duplicate_of=lead.duplicate_of,
     )
 
 

@@ -41,16 +41,30 @@ _ADD = insert_unnest(
     },
     "ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id",
 )
-_ROUTED = f"SELECT lead_id FROM {assignments.fullname} WHERE lead_id = ANY($1::uuid[])"
+_ASSIGNED = f"""
+SELECT lead_id, assignee_kind, assignee_id, rule_path, reason FROM {assignments.fullname}
+WHERE lead_id = ANY($1::uuid[])
+"""
 
 
 class AssignmentRepository:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
 
-    async def routed_before(self, lead_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        """Which of these leads have an assignment already (one statement)."""
-        return await self.uow.returned(_ROUTED, list(lead_ids))
+    async def assigned(self, lead_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Decision]:
+        """Where each of these leads went, for those routed already (one statement)."""
+        if not lead_ids:
+            return {}
+        rows = await (await self.uow.driver()).fetch(_ASSIGNED, list(lead_ids))
+        return {
+            r["lead_id"]: Decision(
+                kind=r["assignee_kind"],
+                assignee_id=r["assignee_id"],
+                rule_path=tuple(r["rule_path"]),  # the session's codec decodes json
+                reason=r["reason"],
+            )
+            for r in rows
+        }
 
     async def add_new(
         self, routed: Sequence[tuple[uuid.UUID, Decision, Temperature, LifecycleStatus]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from leadflow_shared.events import (
     LeadCaptured,
@@ -18,28 +19,64 @@ from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
-from leadflow_verify.contact.domain.checks import Verdict, verify_submission
-from leadflow_verify.contact.repository import Verification, VerificationRepository
+from leadflow_verify.contact.domain.checks import (
+    DEFAULT_POLICY,
+    Verdict,
+    repeat,
+    verify_submission,
+)
+from leadflow_verify.contact.domain.policy import VerificationPolicy
+from leadflow_verify.contact.repository import Summary, Verification, VerificationRepository
+from leadflow_verify.dedupe.domain.identity import Link, identity_of, link_repeats
+from leadflow_verify.dedupe.repository import PeopleRepository
 
 log = get_logger(__name__)
 
 
-async def verify_leads(uow: UnitOfWork, events: Sequence[LeadCaptured]) -> None:
-    """Check a batch of captured leads and store the verdicts (one statement); publish
-    ``lead.verified`` or ``lead.rejected`` for each lead verified now. A lead verified
-    before, under another event id, keeps its first verdict and publishes nothing twice."""
-    verdicts = [
-        (event, verify_submission(event.data.submission)) for event in first_per_lead(events)
+async def verify_leads(
+    uow: UnitOfWork,
+    events: Sequence[LeadCaptured],
+    *,
+    policy: VerificationPolicy = DEFAULT_POLICY,
+) -> None:
+    """Check a batch of captured leads, link repeats to their person's first lead, and
+    store the verdicts (one statement each); publish ``lead.verified`` (verified or sent
+    to review) or ``lead.rejected`` for each lead verified now. A lead verified before,
+    under another event id, keeps its first verdict and publishes nothing twice."""
+    captured = first_per_lead(events)
+    verdicts = [verify_submission(event.data.submission, policy) for event in captured]
+    people = PeopleRepository(uow)
+    identities = [
+        identity_of(event.lead_id, verdict.contact)
+        for event, verdict in zip(captured, verdicts, strict=True)
+        if verdict.accepted
     ]
-    stored = await VerificationRepository(uow).add_new(
-        [(event.lead_id, verdict) for event, verdict in verdicts]
+    links = link_repeats(identities, await people.candidates(identities)) if identities else {}
+    verifications = [
+        _linked(event.lead_id, event.occurred_at, verdict, links.get(event.lead_id))
+        for event, verdict in zip(captured, verdicts, strict=True)
+    ]
+    stored = await VerificationRepository(uow).add_new(verifications)
+    await people.add(
+        [
+            (i, links[i.lead_id].first_lead_id if i.lead_id in links else i.lead_id)
+            for i in identities
+            if i.lead_id in stored
+        ]
     )
-    for event, verdict in verdicts:
+    for event, verification in zip(captured, verifications, strict=True):
         if event.lead_id in stored:
-            _publish(uow, event, verdict)
+            _publish(uow, event, verification)
 
 
-def _publish(uow: UnitOfWork, event: LeadCaptured, verdict: Verdict) -> None:
+def _linked(lead_id: uuid.UUID, at: datetime, verdict: Verdict, link: Link | None) -> Verification:
+    if link is None:
+        return Verification(lead_id, verdict, at)
+    return Verification(lead_id, repeat(verdict, link.match), at, link.first_lead_id, link.match)
+
+
+def _publish(uow: UnitOfWork, event: LeadCaptured, verification: Verification) -> None:
+    verdict = verification.verdict
     envelope = new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event)
     captured = event.data
     if not verdict.accepted:
@@ -71,6 +108,11 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verdict: Verdict) -> None:
             message=submission.message,
             custom=submission.custom,
             received_at=captured.context.received_at,
+            outcome="needs_review" if verdict.outcome == "needs_review" else "verified",
+            review_reasons=verdict.review_reasons,
+            findings=verdict.findings,
+            duplicate_of=verification.duplicate_of,
+            duplicate_match=verification.duplicate_match,
         ),
     )
     uow.publish(Topics.VERIFIED, verified)
@@ -79,3 +121,8 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verdict: Verdict) -> None:
 async def verification_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Verification | None:
     async with uow:
         return await VerificationRepository(uow).get(lead_id)
+
+
+async def summary_of(uow: UnitOfWork, since: datetime, until: datetime) -> Summary:
+    async with uow:
+        return await VerificationRepository(uow).summary(since, until)

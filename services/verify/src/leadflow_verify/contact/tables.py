@@ -15,7 +15,14 @@ verifications = sa.Table(
     sa.Column("contact", sa.JSON, nullable=False),
     sa.Column("checks", sa.JSON, nullable=False),
     sa.Column("reasons", sa.JSON, nullable=False),
+    # verified | needs_review | rejected; every finding's code (counted by the summary)
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("findings", sa.ARRAY(sa.Text), nullable=False, server_default="{}"),
+    sa.Column("review_reasons", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("duplicate_of", sa.Uuid, nullable=True),
+    sa.Column("duplicate_match", sa.JSON, nullable=True),
     sa.Column(
         "verified_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
+    sa.Index(None, "verified_at", postgresql_using="brin"),
 )

@@ -1,9 +1,12 @@
 """Deciding where a scored lead goes.
 
-1. A lead from a partner's territory is offered to that partner, whatever its temperature.
-2. A hot or SQL lead goes to an active rep covering its country, round robin (the rep who
+1. A lead verification sent to review goes to the review queue: never to a rep or partner.
+2. A repeat of an earlier lead by the same person (verify's ``duplicate_of``) goes to whoever
+   has that person's first lead: the same rep while active, or the same partner.
+3. A lead from a partner's territory is offered to that partner, whatever its temperature.
+4. A hot or SQL lead goes to an active rep covering its country, round robin (the rep who
    has waited longest for a lead gets the next one).
-3. Everything else goes to the nurture queue.
+5. Everything else goes to the nurture queue.
 
 A batch of leads is routed in order, each rep assignment moving that rep to the back of
 the line for the leads after it.
@@ -11,7 +14,8 @@ the line for the leads after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +24,7 @@ from leadflow_router.reps.domain import RepState
 from leadflow_shared.events.v1 import AssigneeKind, LifecycleStatus, Temperature
 
 NURTURE_QUEUE = "nurture"
+REVIEW_QUEUE = "review"
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class RoutingInput:
     country: str | None
     temperature: Temperature
     status: LifecycleStatus
+    lead_id: uuid.UUID | None = None
+    needs_review: bool = False
+    review_reason: str = ""
+    duplicate_of: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,43 @@ class Decision:
     reason: str
 
 
+def _review(lead: RoutingInput) -> Decision:
+    why = lead.review_reason or "verification sent it to review"
+    return Decision(
+        kind="queue",
+        assignee_id=REVIEW_QUEUE,
+        rule_path=("needs-review", REVIEW_QUEUE),
+        reason=f"held for review, never pushed to a rep: {why}",
+    )
+
+
+def _owner(
+    lead: RoutingInput,
+    owner: Decision,
+    reps: Sequence[RepState],
+    partners: Sequence[Partner],
+) -> Decision | None:
+    """The first lead's assignee, when it can take the repeat too."""
+    if owner.kind == "rep":
+        rep = next((s.rep for s in reps if s.rep.id == owner.assignee_id), None)
+        if rep is None or not rep.active:
+            return None
+        name = rep.name
+    elif owner.kind == "partner":
+        partner = next((p for p in partners if p.id == owner.assignee_id), None)
+        if partner is None or not partner.active:
+            return None
+        name = partner.name
+    else:
+        return None
+    return Decision(
+        kind=owner.kind,
+        assignee_id=owner.assignee_id,
+        rule_path=("repeat", f"first:{lead.duplicate_of}", owner.assignee_id),
+        reason=f"the same person as lead {lead.duplicate_of}, which {name} has",
+    )
+
+
 def _oldest_first(state: RepState) -> tuple[bool, datetime | str, str]:
     # Reps never assigned come first; then the longest-waiting; the id breaks ties.
     if state.last_assigned_at is None:
@@ -44,7 +90,19 @@ def _oldest_first(state: RepState) -> tuple[bool, datetime | str, str]:
     return (True, state.last_assigned_at, state.rep.id)
 
 
-def route(lead: RoutingInput, reps: Sequence[RepState], partners: Sequence[Partner]) -> Decision:
+def route(
+    lead: RoutingInput,
+    reps: Sequence[RepState],
+    partners: Sequence[Partner],
+    owner: Decision | None = None,
+) -> Decision:
+    """Where ``lead`` goes; ``owner`` is where the first lead of its person went."""
+    if lead.needs_review:
+        return _review(lead)
+    if owner is not None:
+        kept = _owner(lead, owner, reps, partners)
+        if kept is not None:
+            return kept
     country = lead.country
     if country is not None:
         for partner in partners:
@@ -92,12 +150,18 @@ def route_all(
     reps: Sequence[RepState],
     partners: Sequence[Partner],
     now: datetime,
+    owners: Mapping[uuid.UUID, Decision] | None = None,
 ) -> list[Decision]:
-    """Route ``leads`` in order, as if one at a time."""
+    """Route ``leads`` in order, as if one at a time; ``owners`` are the assignments of
+    first leads routed before (a first lead earlier in the batch counts too)."""
     states = {state.rep.id: state for state in reps}
+    known = dict(owners or {})
     decisions = []
     for n, lead in enumerate(leads):
-        decision = route(lead, list(states.values()), partners)
+        owner = known.get(lead.duplicate_of) if lead.duplicate_of else None
+        decision = route(lead, list(states.values()), partners, owner)
+        if lead.lead_id is not None:
+            known[lead.lead_id] = decision
         if decision.kind == "rep":
             states[decision.assignee_id] = states[decision.assignee_id].model_copy(
                 update={"last_assigned_at": assigned_at(now, n)}

@@ -7,13 +7,20 @@ contact details, and its check stays in the verdict as evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from leadflow_shared.events.v1 import Check, ContactDetails, LeadSubmission, Reason
+from leadflow_shared.events.v1 import (
+    Check,
+    ContactDetails,
+    DuplicateMatch,
+    LeadSubmission,
+    Reason,
+)
 from leadflow_verify.contact.domain.country import country_name, parse_country
+from leadflow_verify.contact.domain.policy import Outcome, VerificationPolicy
 from leadflow_verify.contact.domain.washing import (
     collapse_whitespace,
     normalise_language,
@@ -34,10 +41,16 @@ class Checked:
 class Verdict:
     """What verification decided about one submission."""
 
-    accepted: bool
+    accepted: bool  # verified or sent to review: not rejected
     contact: ContactDetails
     checks: tuple[Check, ...]
-    reasons: tuple[Reason, ...]
+    reasons: tuple[Reason, ...]  # why rejected
+    outcome: Outcome = "verified"
+    review_reasons: tuple[Reason, ...] = ()
+    findings: tuple[str, ...] = ()
+
+
+DEFAULT_POLICY = VerificationPolicy()
 
 
 def check_email(raw: str) -> Checked:
@@ -124,8 +137,11 @@ def check_website(raw: str) -> Checked:
     return Checked(url, Check(name="website", passed=True, evidence=evidence))
 
 
-def verify_submission(submission: LeadSubmission) -> Verdict:
-    """Check and wash a submission; accept it when its email or its phone is valid."""
+def verify_submission(
+    submission: LeadSubmission, policy: VerificationPolicy = DEFAULT_POLICY
+) -> Verdict:
+    """Check and wash a submission; the policy decides from the checks' findings. A lead
+    with no valid email and no valid phone is rejected."""
     given_country = _given(submission.country)
     given_email = _given(submission.email)
     given_phone = _given(submission.phone)
@@ -149,14 +165,45 @@ def verify_submission(submission: LeadSubmission) -> Verdict:
         city=wash_name(submission.city),
         language=normalise_language(submission.language),
     )
-    accepted = contact.email is not None or contact.phone is not None
-    checked = (result for result in (email, phone, country, website) if result is not None)
-    return Verdict(
-        accepted=accepted,
-        contact=contact,
-        checks=tuple(result.check for result in checked),
-        reasons=() if accepted else _reasons(email, phone),
+    checks = tuple(
+        _of_field(result, field, given)
+        for result, field, given in (
+            (email, "email", given_email),
+            (phone, "phone", given_phone),
+            (country, "country", given_country),
+            (website, "website", given_website),
+        )
+        if result is not None
     )
+    usable = contact.email is not None or contact.phone is not None
+    decision = policy.decide(checks, usable_contact=usable)
+    return Verdict(
+        accepted=decision.outcome != "rejected",
+        contact=contact,
+        checks=checks,
+        reasons=decision.reasons,
+        outcome=decision.outcome,
+        review_reasons=decision.review_reasons,
+        findings=decision.findings,
+    )
+
+
+def _of_field(result: Checked, field: str, given: str | None) -> Check:
+    """The check as the event carries it: the field it is about, its status, the value
+    before and after washing, and ``invalid_<field>`` as the finding of a failure."""
+    check = result.check
+    update: dict[str, object] = {}
+    if check.field is None:
+        update["field"] = field
+    if check.status is None:
+        update["status"] = "passed" if check.passed else "failed"
+    if check.before is None and given is not None and given != result.value:
+        update["before"] = given
+    if check.after is None and result.value is not None and given != result.value:
+        update["after"] = result.value
+    if not check.passed and not check.findings:
+        update["findings"] = (f"invalid_{field}",)
+    return check.model_copy(update=update) if update else check
 
 
 def _given(value: str | None) -> str | None:
@@ -166,13 +213,16 @@ def _given(value: str | None) -> str | None:
     return value.strip() or None
 
 
-def _reasons(email: Checked | None, phone: Checked | None) -> tuple[Reason, ...]:
-    reasons: list[Reason] = []
-    if email is not None:
-        reasons.append(Reason(code="invalid_email", message=email.check.evidence, field="email"))
-    if phone is not None:
-        reasons.append(Reason(code="invalid_phone", message=phone.check.evidence, field="phone"))
-    if not reasons:
-        message = "neither an email address nor a phone number was given"
-        reasons.append(Reason(code="no_contact", message=message))
-    return tuple(reasons)
+def repeat(verdict: Verdict, match: DuplicateMatch) -> Verdict:
+    """The verdict of a lead found to repeat an earlier one: flagged ``duplicate``, with
+    the match as a check of its own."""
+    check = Check(
+        name="duplicate",
+        passed=True,
+        status="flagged",
+        evidence=f"repeats an earlier lead: {match.evidence}",
+        findings=("duplicate",),
+    )
+    return replace(
+        verdict, checks=(*verdict.checks, check), findings=(*verdict.findings, "duplicate")
+    )

@@ -1,0 +1,1 @@
+"""dedupe: a repeat lead by the same person is linked to that person's first lead."""

@@ -1,0 +1,165 @@
+"""Who a lead is, as keys that match across submissions, and how repeats are linked.
+
+A lead repeats an earlier one when their normalised email addresses are equal, their
+phone numbers (E.164) are equal, or their names are near-equal at the same company. A
+repeat is linked to the first lead of that person (``duplicate_of``), never dropped.
+
+- email: lower case; a ``+tag`` after the name is dropped; at Gmail, dots in the name are
+  too (Gmail delivers ``a.n.n@gmail.com`` to ``ann@gmail.com``);
+- name: case, accents, punctuation and word order do not count; near-equal is rapidfuzz's
+  ``token_sort_ratio`` of at least :data:`NAME_MATCH_MIN` ("Jon Smith" and "John Smith");
+- company: case, punctuation and legal forms do not count ("ACME Inc." is "acme").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from leadflow_shared.events.v1 import ContactDetails, DuplicateMatch
+
+NAME_MATCH_MIN = 90.0
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_LEGAL_FORMS = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "llc",
+        "ltd",
+        "limited",
+        "plc",
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "ab",
+        "as",
+        "asa",
+        "aps",
+        "a/s",
+        "oy",
+        "oyj",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "pty",
+        "pte",
+        "kk",
+        "gk",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+(?:/[^\W_]+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A lead's matching keys (None where the lead lacks the detail)."""
+
+    lead_id: uuid.UUID
+    email: str | None
+    phone: str | None
+    name: str | None
+    company: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """An identity seen before, and the first lead of its person."""
+
+    identity: Identity
+    first_lead_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    first_lead_id: uuid.UUID
+    match: DuplicateMatch
+
+
+def email_key(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in _GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents (``Nguyễn`` → ``nguyen``, ``Øie`` → ``øie``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_key(first: str | None, last: str | None) -> str | None:
+    words = _WORD.findall(_plain(f"{first or ''} {last or ''}"))
+    return " ".join(sorted(words)) or None
+
+
+def company_key(company: str | None) -> str | None:
+    words = [w for w in _WORD.findall(_plain(company or "")) if w not in _LEGAL_FORMS]
+    return " ".join(words) or None
+
+
+def identity_of(lead_id: uuid.UUID, contact: ContactDetails) -> Identity:
+    return Identity(
+        lead_id=lead_id,
+        email=email_key(contact.email),
+        phone=contact.phone,
+        name=name_key(contact.first_name, contact.last_name),
+        company=company_key(contact.company),
+    )
+
+
+def match(new: Identity, earlier: Identity) -> DuplicateMatch | None:
+    """How ``new`` matches ``earlier``, the strongest way first; None when it does not."""
+    if new.email and new.email == earlier.email:
+        return DuplicateMatch(on="email", score=100.0, evidence=f"same email {new.email}")
+    if new.phone and new.phone == earlier.phone:
+        return DuplicateMatch(on="phone", score=100.0, evidence=f"same phone {new.phone}")
+    if new.name and earlier.name and new.company and new.company == earlier.company:
+        score = round(fuzz.token_sort_ratio(new.name, earlier.name), 1)
+        if score >= NAME_MATCH_MIN:
+            evidence = f"name {new.name!r} ~ {earlier.name!r} ({score:g}) at {new.company!r}"
+            return DuplicateMatch(on="name_company", score=score, evidence=evidence)
+    return None
+
+
+def link_repeats(batch: Sequence[Identity], known: Iterable[Known]) -> dict[uuid.UUID, Link]:
+    """Each lead of ``batch`` that repeats a known one or an earlier lead of the batch,
+    linked to its person's first lead. A lead matching several is linked by its strongest
+    match (email, then phone, then name and company), the earliest first lead on a tie."""
+    seen = [k for k in known if k.identity.lead_id not in {i.lead_id for i in batch}]
+    links: dict[uuid.UUID, Link] = {}
+    for identity in batch:
+        best: Link | None = None
+        for candidate in seen:
+            found = match(identity, candidate.identity)
+            if found is not None and (best is None or _stronger(found, best.match)):
+                best = Link(candidate.first_lead_id, found)
+        if best is not None:
+            links[identity.lead_id] = best
+        first = best.first_lead_id if best else identity.lead_id
+        seen.append(Known(identity, first))
+    return links
+
+
+_STRENGTH = {"email": 3, "phone": 2, "name_company": 1}
+
+
+def _stronger(a: DuplicateMatch, b: DuplicateMatch) -> bool:
+    return (_STRENGTH[a.on], a.score) > (_STRENGTH[b.on], b.score)
