@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leadflow_shared.events.v1 import Check, LeadSubmission
-from leadflow_verify.contact.domain.checks import Verdict, verify_submission
+from leadflow_verify.contact.domain.checks import Verdict, check_phone, verify_submission
 from leadflow_verify.contact.domain.country import parse_country
 
 
@@ -314,3 +314,93 @@ def test_only_given_fields_are_checked() -> None:
     verdict = verify(email="a@example.com", first_name="Anna")
 
     assert [c.name for c in verdict.checks] == ["email_syntax"]
+
+
+# --- phone: status, field, before/after, line type, country mismatch ------------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "country", "after", "line_type", "region"),
+    [
+        ("030 1234567", "DE", "+49301234567", "fixed line", "DE"),
+        ("+46 70 123 45 67", None, "+46701234567", "mobile", "SE"),
+        ("0171 2345678", "DE", "+491712345678", "mobile", "DE"),
+        ("20 12 34 56", "DK", "+4520123456", "fixed line or mobile", "DK"),
+        ("(202) 456-1111", "US", "+12024561111", "fixed line or mobile", "US"),
+        ("0800 123 4567", "GB", "+448001234567", "toll free", "GB"),
+    ],
+)
+def test_valid_phone_check_carries_status_field_before_after_and_line_type(
+    phone: str, country: str | None, after: str, line_type: str, region: str
+) -> None:
+    checked = check_phone(phone, country)
+
+    check = checked.check
+    assert checked.value == after
+    assert (check.status, check.field, check.before, check.after) == (
+        "passed",
+        "phone",
+        phone,
+        after,
+    )
+    assert check.passed
+    assert check.findings == ()
+    assert f"valid {line_type} number in region {region}" in check.evidence
+
+
+@pytest.mark.parametrize(
+    ("phone", "country", "region"),
+    [
+        ("+49 30 1234567", "US", "DE"),
+        ("+46 70 123 45 67", "NO", "SE"),
+        ("+1 202 456 1111", "CA", "US"),
+    ],
+)
+def test_phone_of_another_country_passes_flagged_with_a_mismatch_finding(
+    phone: str, country: str, region: str
+) -> None:
+    check = check_phone(phone, country).check
+
+    assert check.passed
+    assert check.status == "flagged"
+    assert check.findings == ("phone_country_mismatch",)
+    assert f"region {region}" in check.evidence
+    assert f"differs from the lead's country {country}" in check.evidence
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"),
+    [
+        ("+1 613 555 0123", "CA"),  # +1: read as Canada, the lead's country
+        ("+1 613 555 0123", None),  # no country to disagree with
+        ("+44 1534 123456", "JE"),
+    ],
+)
+def test_phone_valid_in_the_leads_own_region_is_no_mismatch(
+    phone: str, country: str | None
+) -> None:
+    check = check_phone(phone, country).check
+
+    assert check.status == "passed"
+    assert check.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"), [("hello", None), ("030 12", "DE"), ("030 1234567", None), ("12", "SE")]
+)
+def test_failed_phone_check_has_status_failed_and_no_after(phone: str, country: str | None) -> None:
+    checked = check_phone(phone, country)
+
+    assert checked.value is None
+    check = checked.check
+    assert (check.passed, check.status, check.field) == (False, "failed", "phone")
+    assert check.before == phone
+    assert check.after is None
+    assert check.findings == ()
+
+
+def test_phone_mismatch_flag_keeps_the_lead_accepted() -> None:
+    verdict = verify(phone="+49 30 1234567", country="US")
+
+    assert verdict.accepted
+    assert check_named(verdict, "phone_number").findings == ("phone_country_mismatch",)

@@ -1,1 +1,2 @@
-"""Verify's pure rules: contact checks with evidence, country parsing, washing lead data."""
+"""Verify's pure rules: contact checks with evidence, country parsing, washing lead data,
+names examined for gibberish and placeholders, and email/website domain agreement."""

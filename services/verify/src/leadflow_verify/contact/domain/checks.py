@@ -80,10 +80,23 @@ _PARSE_ERRORS: dict[int, str] = {
 }
 
 
+PHONE_COUNTRY_MISMATCH = "phone_country_mismatch"
+
+
+def _phone_failed(given: str, evidence: str) -> Checked:
+    check = Check(
+        name="phone_number", passed=False, status="failed", field="phone", before=given,
+        evidence=evidence,
+    )  # fmt: skip
+    return Checked(None, check)
+
+
 def check_phone(raw: str, country: str | None) -> Checked:
     """A phone number read in the lead's country (alpha-2) when known; valid → E.164.
 
     Without a known country the number needs its calling code (``+49…`` or ``0049…``).
+    The check names the line type (mobile, fixed line, …) in its evidence; a valid number
+    of another region than the lead's country passes flagged ``phone_country_mismatch``.
     """
     given = raw.strip()
     text = given
@@ -100,19 +113,31 @@ def check_phone(raw: str, country: str | None) -> Checked:
             evidence = f"{given!r} has no country calling code and the lead's country is unknown"
         else:
             evidence = f"{given!r} has no valid country calling code ({read_as})"
-        return Checked(None, Check(name="phone_number", passed=False, evidence=evidence))
+        return _phone_failed(given, evidence)
     # A number of no known type is what phonenumbers calls invalid; asking for the type once
     # saves matching the number against its region's patterns twice.
     kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         evidence = f"{given!r} is not a valid phone number ({read_as})"
-        return Checked(None, Check(name="phone_number", passed=False, evidence=evidence))
+        return _phone_failed(given, evidence)
     region = phonenumbers.region_code_for_number(number)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     evidence = f"valid {_type_name(kind)} number in region {region} ({read_as}): {e164}"
-    if country and region != country:
+    findings: tuple[str, ...] = ()
+    # A number valid in the lead's own region is no mismatch, even where several regions
+    # share its calling code and its ranges (+1 in the US and Canada, +44 in GB and Jersey).
+    if (
+        country
+        and region != country
+        and not phonenumbers.is_valid_number_for_region(number, country)
+    ):
         evidence += f"; differs from the lead's country {country}"
-    return Checked(e164, Check(name="phone_number", passed=True, evidence=evidence))
+        findings = (PHONE_COUNTRY_MISMATCH,)
+    check = Check(
+        name="phone_number", passed=True, status="flagged" if findings else "passed",
+        field="phone", before=given, after=e164, evidence=evidence, findings=findings,
+    )  # fmt: skip
+    return Checked(e164, check)
 
 
 def check_country(raw: str) -> Checked:
