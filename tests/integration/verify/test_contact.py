@@ -11,6 +11,7 @@ import pytest
 
 from leadflow_shared.db import Database
 from leadflow_shared.events import LeadCaptured, LeadRejected, LeadVerified
+from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.service import SERVICE as VERIFY
 from leadflow_verify.settings import VerifySettings
@@ -73,7 +74,9 @@ async def test_the_read_api_shows_the_stored_verdict(infra_env: Infra, db: Datab
     assert body["lead_id"] == str(event.lead_id) and body["accepted"] is True
     assert body["contact"]["phone"] == "+14155552671" and body["contact"]["country"] == "US"
     names = {c["name"] for c in body["checks"]}
-    assert names == {"email_syntax", "phone_number", "country", "website"}
+    assert names >= {"email_syntax", "phone_number", "country", "website"}
+    flagged = {c["name"]: c["findings"] for c in body["checks"] if c["status"] != "passed"}
+    assert flagged == {"domain_agreement": ["domain_mismatch"]}  # example.com ≠ acme.example
     assert body["reasons"] == [] and body["verified_at"]
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
@@ -164,3 +167,35 @@ async def test_the_report_and_the_summary_show_findings_and_links(
     found = {f["code"]: f for f in counts["findings"]}
     assert found["duplicate"]["leads"] >= 1 and found["duplicate"]["meaning"]
     assert backwards.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("names", "finding"),
+    [
+        ({"first_name": "Mickey", "last_name": "Mouse"}, "placeholder_name"),
+        ({"first_name": "Test", "last_name": "Test"}, "placeholder_name"),
+        ({"first_name": "asdf", "last_name": "asdf"}, "gibberish_name"),
+        ({"first_name": "xkcdjq", "last_name": None}, "gibberish_name"),
+    ],
+)
+async def test_a_doubtful_identity_is_sent_to_review_with_why(
+    db: Database, names: dict[str, str | None], finding: str
+) -> None:
+    lead = captured(**names)
+    (published,) = await handle(db, verify_leads, [lead])
+    assert isinstance(published, LeadVerified)
+    assert published.data.outcome == "needs_review"
+    assert finding in published.data.findings
+    assert finding in {r.code for r in published.data.review_reasons}
+
+
+async def test_the_policy_decides_what_a_finding_costs(db: Database) -> None:
+    strict = VerificationPolicy(reject=frozenset({"placeholder_name"}), review=frozenset())
+    lenient = VerificationPolicy(review=frozenset())
+    mickey = {"first_name": "Mickey", "last_name": "Mouse"}
+    (rejected,) = await handle(db, verify_leads, [captured(**mickey)], policy=strict)
+    (verified,) = await handle(db, verify_leads, [captured(**mickey)], policy=lenient)
+    assert isinstance(rejected, LeadRejected)
+    assert [r.code for r in rejected.data.reasons] == ["placeholder_name"]
+    assert isinstance(verified, LeadVerified) and verified.data.outcome == "verified"
+    assert "placeholder_name" in verified.data.findings  # still flagged

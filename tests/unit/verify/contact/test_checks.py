@@ -79,7 +79,7 @@ def test_no_email_and_no_phone_is_rejected_as_no_contact(fields: dict[str, str])
 
     assert not verdict.accepted
     assert [(r.code, r.field) for r in verdict.reasons] == [("no_contact", None)]
-    assert verdict.checks == ()
+    assert not [c for c in verdict.checks if c.field in ("email", "phone")]
 
 
 def test_rejected_lead_still_carries_its_washed_details() -> None:
@@ -237,7 +237,7 @@ def test_unknown_country_is_dropped_with_a_failed_check_but_the_lead_stays() -> 
         ("  anna   maria ", "Anna Maria"),
         ("JEAN-LUC", "Jean-Luc"),
         ("o'brien", "O'Brien"),
-        ("mcDonald", "mcDonald"),
+        ("mcDonald", "McDonald"),  # a lower-case first letter before capitals: careless
         ("McDonald", "McDonald"),
         ("van der Berg", "van der Berg"),
         ("李", "李"),
@@ -313,7 +313,8 @@ def test_language_is_lower_cased(given: str, tag: str) -> None:
 def test_only_given_fields_are_checked() -> None:
     verdict = verify(email="a@example.com", first_name="Anna")
 
-    assert [c.name for c in verdict.checks] == ["email_syntax"]
+    assert {c.field for c in verdict.checks} == {"email", "first_name", "name"}
+    assert [c.name for c in verdict.checks if c.field == "email"] == ["email_syntax"]
 
 
 # --- phone: status, field, before/after, line type, country mismatch ------------------

@@ -19,7 +19,9 @@ from leadflow_shared.events.v1 import (
     LeadSubmission,
     Reason,
 )
+from leadflow_verify.contact.domain.company import domain_agreement
 from leadflow_verify.contact.domain.country import country_name, parse_country
+from leadflow_verify.contact.domain.names import examine_name
 from leadflow_verify.contact.domain.policy import Outcome, VerificationPolicy
 from leadflow_verify.contact.domain.washing import (
     collapse_whitespace,
@@ -177,12 +179,15 @@ def verify_submission(
     email = check_email(given_email) if given_email else None
     phone = check_phone(given_phone, region) if given_phone else None
     website = check_website(given_website) if given_website else None
+    name = examine_name(submission.first_name, submission.last_name, email=given_email)
+    email_domain = email.value if email else None
+    agreement = domain_agreement(email_domain, website.value if website else None)
 
     contact = ContactDetails(
         email=email.value if email else None,
         phone=phone.value if phone else None,
-        first_name=wash_name(submission.first_name),
-        last_name=wash_name(submission.last_name),
+        first_name=name.first,
+        last_name=name.last,
         company=collapse_whitespace(submission.company),
         job_title=collapse_whitespace(submission.job_title),
         website=website.value if website else None,
@@ -190,15 +195,19 @@ def verify_submission(
         city=wash_name(submission.city),
         language=normalise_language(submission.language),
     )
-    checks = tuple(
-        _of_field(result, field, given)
-        for result, field, given in (
-            (email, "email", given_email),
-            (phone, "phone", given_phone),
-            (country, "country", given_country),
-            (website, "website", given_website),
-        )
-        if result is not None
+    checks = (
+        *(
+            _of_field(result, field, given)
+            for result, field, given in (
+                (email, "email", given_email),
+                (phone, "phone", given_phone),
+                (country, "country", given_country),
+                (website, "website", given_website),
+            )
+            if result is not None
+        ),
+        *name.checks,
+        *((agreement,) if agreement is not None else ()),
     )
     usable = contact.email is not None or contact.phone is not None
     decision = policy.decide(checks, usable_contact=usable)

@@ -129,8 +129,9 @@ def wash_person_name(value: str | None, *, family: bool) -> str | None:
     All-lower or all-upper text is cased word by word ("jOHN  SMITH" → "John Smith",
     "mcdonald" → "McDonald", "o'brien" → "O'Brien"); in mixed text only words typed all
     upper, all lower or with a lower-case first letter followed by capitals are mended, so
-    "McDonald", "DeVito" and "van der Berg" stay as typed. In a family name, particles
-    before another word stay lower case ("VAN DER BERG" → "van der Berg"). Scripts without
+    "McDonald", "DeVito" and "van der Berg" stay as typed (a particle typed in lower case
+    before another word stays so in either field). In a family name, particles before
+    another word are lower case ("VAN DER BERG" → "van der Berg"). Scripts without
     case ("王", "さくら") are left alone.
     """
     if value is None:
@@ -147,8 +148,8 @@ def wash_person_name(value: str | None, *, family: bool) -> str | None:
         if not _NAME_WORD.match(token):
             washed.append(token)  # "N/A", "J.R.R.": typed with care or not a name at all
             continue
-        is_particle = family and i < len(tokens) - 1 and token.lower() in _PARTICLES
-        if is_particle and (all_one_case or token.islower()):
+        is_particle = i < len(tokens) - 1 and token.lower() in _PARTICLES
+        if is_particle and (token.islower() or (family and all_one_case)):
             washed.append(token.lower())
         elif all_one_case or _careless(token):
             washed.append(_case_word(token))
