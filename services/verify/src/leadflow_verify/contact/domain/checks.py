@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from leadflow_shared.events.v1 import Check, ContactDetails, LeadSubmission, Reason
 from leadflow_verify.contact.domain.country import country_name, parse_country
+from leadflow_verify.contact.domain.email import examine_email
 from leadflow_verify.contact.domain.washing import (
     collapse_whitespace,
     normalise_language,
@@ -41,18 +41,13 @@ class Verdict:
 
 
 def check_email(raw: str) -> Checked:
-    """Email syntax (no DNS lookups), normalised: the domain in lower case."""
-    given = raw.strip()
-    try:
-        found = validate_email(given, check_deliverability=False)
-    except EmailNotValidError as exc:
-        evidence = f"{given!r} is not a valid email address: {exc}"
-        return Checked(None, Check(name="email_syntax", passed=False, evidence=evidence))
-    email = found.normalized
-    evidence = f"valid syntax, domain {found.domain}"
-    if email != given:
-        evidence += f"; normalised {given!r} to {email!r}"
-    return Checked(email, Check(name="email_syntax", passed=True, evidence=evidence))
+    """Email syntax (no DNS lookups), normalised: the domain in lower case.
+
+    The syntax check of :func:`~leadflow_verify.contact.domain.email.examine_email`, which
+    also tells disposable, role, free-mail and typo findings.
+    """
+    examination = examine_email(raw)
+    return Checked(examination.address, examination.syntax)
 
 
 def _type_name(kind: int) -> str:
