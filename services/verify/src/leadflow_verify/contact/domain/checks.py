@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from leadflow_shared.events.v1 import (
     Check,
@@ -21,6 +20,7 @@ from leadflow_shared.events.v1 import (
 )
 from leadflow_verify.contact.domain.company import domain_agreement
 from leadflow_verify.contact.domain.country import country_name, parse_country
+from leadflow_verify.contact.domain.email import examine_email
 from leadflow_verify.contact.domain.names import examine_name
 from leadflow_verify.contact.domain.policy import Outcome, VerificationPolicy
 from leadflow_verify.contact.domain.washing import (
@@ -56,18 +56,13 @@ DEFAULT_POLICY = VerificationPolicy()
 
 
 def check_email(raw: str) -> Checked:
-    """Email syntax (no DNS lookups), normalised: the domain in lower case."""
-    given = raw.strip()
-    try:
-        found = validate_email(given, check_deliverability=False)
-    except EmailNotValidError as exc:
-        evidence = f"{given!r} is not a valid email address: {exc}"
-        return Checked(None, Check(name="email_syntax", passed=False, evidence=evidence))
-    email = found.normalized
-    evidence = f"valid syntax, domain {found.domain}"
-    if email != given:
-        evidence += f"; normalised {given!r} to {email!r}"
-    return Checked(email, Check(name="email_syntax", passed=True, evidence=evidence))
+    """Email syntax (no DNS lookups), normalised: the domain in lower case.
+
+    The syntax check of :func:`~leadflow_verify.contact.domain.email.examine_email`, which
+    also tells disposable, role, free-mail and typo findings.
+    """
+    examination = examine_email(raw)
+    return Checked(examination.address, examination.syntax)
 
 
 def _type_name(kind: int) -> str:
