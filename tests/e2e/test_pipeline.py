@@ -31,7 +31,7 @@ def lead_body(i: int) -> dict[str, Any]:
         else {},
     }
     if i % 7 == 3:
-        body["email"] = f"broken-{i}-at-example"  # no valid contact at all: rejected
+        body["email"] = f"broken-{i}@localhost"  # no valid contact at all: rejected by verify
     elif i % 5 == 1:
         body["phone"] = "+1 415 555 2671"
     else:

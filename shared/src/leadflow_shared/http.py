@@ -44,8 +44,15 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
         loc = [str(p) for p in err.get("loc", ())]
         if loc and loc[0] in ("body", "query", "header", "path"):
             loc = loc[1:]
-        details.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
+        details.append({"field": ".".join(loc) or None, "message": _message(err)})
     return details
+
+
+def _message(err: Any) -> str:
+    """The error's message; a validator's own ValueError without pydantic's "Value error, "
+    in front."""
+    raised = err.get("ctx", {}).get("error") if err.get("type") == "value_error" else None
+    return str(raised) if raised is not None else str(err.get("msg", "invalid"))
 
 
 def unprocessable(exc: ValidationError, what: str) -> Unprocessable:

@@ -277,3 +277,12 @@ async def test_other_methods_on_the_leads_path_get_405_with_allow(
     assert response.status_code == 405
     assert response.headers["Allow"] == "POST"
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_a_refused_email_says_what_is_wrong_in_plain_words(
+    capture: httpx.AsyncClient,
+) -> None:
+    response = await capture.post("/v1/leads", json={"email": "ann@"}, headers=WEB)
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert detail == {"field": "email", "message": "an email address needs a domain after the @"}
