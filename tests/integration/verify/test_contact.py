@@ -4,13 +4,14 @@ one statement and publishes each lead's outcome once; the read API shows the ver
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from typing import Any
 
 import pytest
 
 from leadflow_shared.db import Database
 from leadflow_shared.events import LeadCaptured, LeadRejected, LeadVerified
+from leadflow_verify.contact.dns import DomainAnswer, MailDomainResolver
 from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.service import SERVICE as VERIFY
@@ -76,7 +77,10 @@ async def test_the_read_api_shows_the_stored_verdict(infra_env: Infra, db: Datab
     names = {c["name"] for c in body["checks"]}
     assert names >= {"email_syntax", "phone_number", "country", "website"}
     flagged = {c["name"]: c["findings"] for c in body["checks"] if c["status"] != "passed"}
-    assert flagged == {"domain_agreement": ["domain_mismatch"]}  # example.com ≠ acme.example
+    assert flagged == {
+        "domain_agreement": ["domain_mismatch"],  # example.com ≠ acme.example
+        "email_domain": ["mail_domain_unknown"],  # no DNS lookups unless configured
+    }
     assert body["reasons"] == [] and body["verified_at"]
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
@@ -199,3 +203,53 @@ async def test_the_policy_decides_what_a_finding_costs(db: Database) -> None:
     assert [r.code for r in rejected.data.reasons] == ["placeholder_name"]
     assert isinstance(verified, LeadVerified) and verified.data.outcome == "verified"
     assert "placeholder_name" in verified.data.findings  # still flagged
+
+
+class KnownDomains(MailDomainResolver):
+    """The mail-domain port answering from a table, recording what it was asked."""
+
+    def __init__(self, accepts: dict[str, bool]) -> None:
+        self.accepts = accepts
+        self.asked: list[set[str]] = []
+
+    async def mail_hosts(self, domains: Collection[str]) -> dict[str, DomainAnswer]:
+        self.asked.append(set(domains))
+        return {
+            d: DomainAnswer(
+                domain=d,
+                accepts_mail=self.accepts.get(d),
+                hosts=(f"mx.{d}",) if self.accepts.get(d) else (),
+                looked_up=f"MX {d}",
+                duration_ms=1.5,
+                evidence=f"{d}: {'MX mx.' + d if self.accepts.get(d) else 'no mail host'}",
+            )
+            for d in domains
+        }
+
+
+async def test_an_address_whose_domain_takes_no_mail_is_not_a_way_to_reach_the_lead(
+    db: Database,
+) -> None:
+    mail = KnownDomains({"acme.example": True, "nomail.example": False})
+    good = captured(email="ann@ACME.example")
+    dead_end = captured(email="bob@nomail.example")
+    phone_too = captured(email="eve@nomail.example", phone="+4520123456", country="DK")
+    published = {
+        e.lead_id: e for e in await handle(db, verify_leads, [good, dead_end, phone_too], mail=mail)
+    }
+    assert mail.asked == [{"acme.example", "nomail.example"}]  # each domain once per batch
+    verified = published[good.lead_id]
+    assert isinstance(verified, LeadVerified) and verified.data.contact.email == "ann@acme.example"
+    domain = next(c for c in verified.data.checks if c.name == "email_domain")
+    assert (domain.status, domain.looked_up, domain.duration_ms) == (
+        "passed",
+        "MX acme.example",
+        1.5,
+    )
+    rejected = published[dead_end.lead_id]
+    assert isinstance(rejected, LeadRejected)
+    assert [(r.code, r.field) for r in rejected.data.reasons] == [("no_mail_domain", "email")]
+    reachable = published[phone_too.lead_id]
+    assert isinstance(reachable, LeadVerified)
+    assert reachable.data.contact.email is None and reachable.data.contact.phone == "+4520123456"
+    assert "no_mail_domain" in reachable.data.findings

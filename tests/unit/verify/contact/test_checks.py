@@ -28,10 +28,16 @@ def test_valid_email_and_phone_are_accepted_with_normalised_contact() -> None:
     assert verdict.reasons == ()
     assert verdict.contact.email == "anna@example.com"
     assert verdict.contact.phone == "+49301234567"
-    assert [(c.name, c.passed) for c in verdict.checks] == [
+    contact_checks = [(c.name, c.passed) for c in verdict.checks if c.field in ("email", "phone")]
+    assert contact_checks == [
         ("email_syntax", True),
+        ("email_disposable", True),
+        ("email_role", True),
+        ("email_free", True),
+        ("email_typo", True),
         ("phone_number", True),
     ]
+    assert all(c.status == "passed" for c in verdict.checks)
 
 
 def test_invalid_email_next_to_valid_phone_is_accepted_and_keeps_the_failed_check() -> None:
@@ -314,7 +320,8 @@ def test_only_given_fields_are_checked() -> None:
     verdict = verify(email="a@example.com", first_name="Anna")
 
     assert {c.field for c in verdict.checks} == {"email", "first_name", "name"}
-    assert [c.name for c in verdict.checks if c.field == "email"] == ["email_syntax"]
+    email = ["email_syntax", "email_disposable", "email_role", "email_free", "email_typo"]
+    assert [c.name for c in verdict.checks if c.field == "email"] == email
 
 
 # --- phone: status, field, before/after, line type, country mismatch ------------------

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from leadflow_shared.events import (
+    Check,
     LeadCaptured,
     LeadRejected,
     LeadRejectedData,
@@ -19,18 +20,25 @@ from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
+from leadflow_verify.contact.dns import (
+    MailDomainResolver,
+    OfflineMailDomainResolver,
+    domain_check,
+)
 from leadflow_verify.contact.domain.checks import (
     DEFAULT_POLICY,
     Verdict,
     repeat,
     verify_submission,
 )
+from leadflow_verify.contact.domain.email import examine_email
 from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.repository import Summary, Verification, VerificationRepository
 from leadflow_verify.dedupe.domain.identity import Link, identity_of, link_repeats
 from leadflow_verify.dedupe.repository import PeopleRepository
 
 log = get_logger(__name__)
+OFFLINE = OfflineMailDomainResolver()
 
 
 async def verify_leads(
@@ -38,13 +46,17 @@ async def verify_leads(
     events: Sequence[LeadCaptured],
     *,
     policy: VerificationPolicy = DEFAULT_POLICY,
+    mail: MailDomainResolver = OFFLINE,
 ) -> None:
     """Check a batch of captured leads, link repeats to their person's first lead, and
     store the verdicts (one statement each); publish ``lead.verified`` (verified or sent
     to review) or ``lead.rejected`` for each lead verified now. A lead verified before,
     under another event id, keeps its first verdict and publishes nothing twice."""
     captured = first_per_lead(events)
-    verdicts = [verify_submission(event.data.submission, policy) for event in captured]
+    mail_domains = await _mail_domains(mail, captured)
+    verdicts = [
+        verify_submission(event.data.submission, policy, mail_domains) for event in captured
+    ]
     people = PeopleRepository(uow)
     identities = [
         identity_of(event.lead_id, verdict.contact)
@@ -67,6 +79,23 @@ async def verify_leads(
     for event, verification in zip(captured, verifications, strict=True):
         if event.lead_id in stored:
             _publish(uow, event, verification)
+
+
+async def _mail_domains(
+    mail: MailDomainResolver, events: Sequence[LeadCaptured]
+) -> dict[str, Check]:
+    """Whether each email domain of the batch receives mail: every domain asked once, all
+    at the same time, each within the resolver's timeout."""
+    given = (event.data.submission.email for event in events)
+    domains = {
+        examined.ascii_domain
+        for examined in (examine_email(email) for email in given if email)
+        if examined.valid and examined.ascii_domain
+    }
+    if not domains:
+        return {}
+    answers = await mail.mail_hosts(domains)
+    return {domain: domain_check(answer) for domain, answer in answers.items()}
 
 
 def _linked(lead_id: uuid.UUID, at: datetime, verdict: Verdict, link: Link | None) -> Verification:

@@ -7,6 +7,7 @@ contact details, and its check stays in the verdict as evidence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import phonenumbers
@@ -20,7 +21,7 @@ from leadflow_shared.events.v1 import (
 )
 from leadflow_verify.contact.domain.company import domain_agreement
 from leadflow_verify.contact.domain.country import country_name, parse_country
-from leadflow_verify.contact.domain.email import examine_email
+from leadflow_verify.contact.domain.email import EmailExamination, examine_email
 from leadflow_verify.contact.domain.names import examine_name
 from leadflow_verify.contact.domain.policy import Outcome, VerificationPolicy
 from leadflow_verify.contact.domain.washing import (
@@ -53,16 +54,6 @@ class Verdict:
 
 
 DEFAULT_POLICY = VerificationPolicy()
-
-
-def check_email(raw: str) -> Checked:
-    """Email syntax (no DNS lookups), normalised: the domain in lower case.
-
-    The syntax check of :func:`~leadflow_verify.contact.domain.email.examine_email`, which
-    also tells disposable, role, free-mail and typo findings.
-    """
-    examination = examine_email(raw)
-    return Checked(examination.address, examination.syntax)
 
 
 def _type_name(kind: int) -> str:
@@ -160,10 +151,14 @@ def check_website(raw: str) -> Checked:
 
 
 def verify_submission(
-    submission: LeadSubmission, policy: VerificationPolicy = DEFAULT_POLICY
+    submission: LeadSubmission,
+    policy: VerificationPolicy = DEFAULT_POLICY,
+    mail_domains: Mapping[str, Check] | None = None,
 ) -> Verdict:
     """Check and wash a submission; the policy decides from the checks' findings. A lead
-    with no valid email and no valid phone is rejected."""
+    with no usable email (valid, and its domain not known to refuse mail) and no valid
+    phone is rejected. ``mail_domains`` are the ``email_domain`` checks of the batch's
+    email domains (IDNA form), looked up beforehand."""
     given_country = _given(submission.country)
     given_email = _given(submission.email)
     given_phone = _given(submission.phone)
@@ -171,7 +166,9 @@ def verify_submission(
 
     country = check_country(given_country) if given_country else None
     region = country.value if country else None
-    email = check_email(given_email) if given_email else None
+    examined = examine_email(given_email) if given_email else None
+    email = Checked(examined.address, examined.syntax) if examined else None
+    domain = _mail_domain(examined, mail_domains)
     phone = check_phone(given_phone, region) if given_phone else None
     website = check_website(given_website) if given_website else None
     name = examine_name(submission.first_name, submission.last_name, email=given_email)
@@ -179,7 +176,7 @@ def verify_submission(
     agreement = domain_agreement(email_domain, website.value if website else None)
 
     contact = ContactDetails(
-        email=email.value if email else None,
+        email=email.value if email and (domain is None or domain.passed) else None,
         phone=phone.value if phone else None,
         first_name=name.first,
         last_name=name.last,
@@ -191,10 +188,12 @@ def verify_submission(
         language=normalise_language(submission.language),
     )
     checks = (
+        *((_of_field(email, "email", given_email),) if email else ()),
+        *(examined.checks[1:] if examined else ()),  # after the syntax: what the address is
+        *((domain,) if domain is not None else ()),
         *(
             _of_field(result, field, given)
             for result, field, given in (
-                (email, "email", given_email),
                 (phone, "phone", given_phone),
                 (country, "country", given_country),
                 (website, "website", given_website),
@@ -215,6 +214,15 @@ def verify_submission(
         review_reasons=decision.review_reasons,
         findings=decision.findings,
     )
+
+
+def _mail_domain(
+    examined: EmailExamination | None, mail_domains: Mapping[str, Check] | None
+) -> Check | None:
+    """The ``email_domain`` check of a valid address's domain, when it was looked up."""
+    if examined is None or examined.ascii_domain is None or not mail_domains:
+        return None
+    return mail_domains.get(examined.ascii_domain)
 
 
 def _of_field(result: Checked, field: str, given: str | None) -> Check:

@@ -112,7 +112,11 @@ def _no_contact_reasons(checks: Sequence[Check]) -> list[Reason]:
     """Why no contact is usable: each failed email or phone check, else that none was
     given."""
     failed = [
-        Reason(code=f"invalid_{check.field}", message=check.evidence, field=check.field)
+        Reason(
+            code=check.findings[0] if check.findings else f"invalid_{check.field}",
+            message=check.evidence,
+            field=check.field,
+        )
         for check in checks
         if not check.passed and check.field in ("email", "phone")
     ]
