@@ -108,6 +108,8 @@ UTM_SOURCES = (("google", "cpc"), ("linkedin", "paid_social"), ("newsletter", "e
 
 UNREACHABLE_SHARE = 0.03  # leads verify rejects: no usable email and no usable phone
 PHONE_ONLY_SHARE = 0.04
+REPEAT_SHARE = 0.05  # people who come back: an earlier lead's email address again
+DOUBLE_SURNAME_SHARE = 0.4  # "Lopez-Nielsen": fewer namesakes at one company
 
 
 class LeadFactory:
@@ -116,11 +118,14 @@ class LeadFactory:
     def __init__(self, tag: str, seed: int = 0) -> None:
         self.tag = tag
         self.rng = random.Random(seed)
+        self.emails: list[str] = []  # given so far, for repeats
 
     def __call__(self, n: int) -> dict[str, Any]:
         rng = self.rng
         country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if rng.random() < DOUBLE_SURNAME_SHARE:
+            last = f"{last}-{rng.choice(LAST_NAMES)}"
         company = rng.choice(COMPANIES)
         cta, _, path = rng.choices(CTAS, CTA_WEIGHTS)[0]
         lead: dict[str, Any] = {
@@ -131,7 +136,7 @@ class LeadFactory:
                 "page_url": f"https://www.example.com/{path}?session={self.tag}-{n}",
             },
         }
-        local = f"{ascii_part(first)}.{ascii_part(last)}+{self.tag}-{n}"
+        local = f"{ascii_part(first)}.{ascii_part(last)}.{self.tag}{n}"
         domain = f"{ascii_part(company)}.{country.domain}"
         draw = rng.random()
         if draw < UNREACHABLE_SHARE:
@@ -142,7 +147,9 @@ class LeadFactory:
         elif draw < UNREACHABLE_SHARE + PHONE_ONLY_SHARE:
             lead["phone"] = phone(country, n)
         else:
-            lead["email"] = f"{local}@{domain}"
+            again = self.emails and rng.random() < REPEAT_SHARE
+            lead["email"] = rng.choice(self.emails) if again else f"{local}@{domain}"
+            self.emails.append(lead["email"])
             if rng.random() < 0.3:
                 lead["phone"] = phone(country, n)
         if rng.random() < 0.97:  # some forms leave the country out

@@ -16,13 +16,15 @@ from tests.support import events_on, produce, wait_for_events
 
 COUNTRIES = ["US", "DE", "GB", "SE", "AU", "BR", "JP", "CA", "Ireland", "mx"]
 CTAS = ["demo_request", "newsletter", "pricing", "contact_sales", "webinar"]
+FIRST_NAMES = ["Ana", "Lars", "Priya", "Chidi", "Mei", "Jonas", "Siobhan", "Mateus", "Aiko"]
+LAST_NAMES = ["Lopez", "Nielsen", "Iyer", "Okafor", "Chen", "Weber", "Byrne", "Souza", "Sato"]
 
 
 def lead_body(i: int) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "first_name": f"Person{i}",
-        "last_name": "Example",
-        "company": "Acme",
+        "first_name": FIRST_NAMES[i % len(FIRST_NAMES)],
+        "last_name": LAST_NAMES[i % len(LAST_NAMES)],
+        "company": f"Acme {i}",  # one person each: a repeat would follow its first lead
         "job_title": "Head of Sales",
         "country": COUNTRIES[i % len(COUNTRIES)],
         "cta": {"type": CTAS[i % len(CTAS)], "page_url": "https://example.com/pricing"},

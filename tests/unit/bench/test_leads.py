@@ -28,7 +28,8 @@ def test_every_lead_is_a_valid_body_and_unique() -> None:
         LeadIn.model_validate(body)
     assert len({json.dumps(b, sort_keys=True) for b in bodies}) == N
     emails = [b["email"] for b in bodies if "email" in b]
-    assert len(set(emails)) == len(emails)
+    repeats = len(emails) - len(set(emails))
+    assert 0.03 < repeats / len(emails) < 0.07  # people coming back, for verify to link
 
 
 def test_leads_come_from_every_territory_and_elsewhere() -> None:

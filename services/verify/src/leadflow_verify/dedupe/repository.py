@@ -10,9 +10,17 @@ from leadflow_shared.uow import UnitOfWork
 from leadflow_verify.dedupe.domain.identity import Identity, Known
 from leadflow_verify.dedupe.tables import people
 
+# The earliest lead of each email, phone and (block, name) the batch asks about: one row per
+# key however often a person came back. first_lead_id is the same on every row of a person.
 _CANDIDATES = f"""
-SELECT lead_id, first_lead_id, email, phone, name, company FROM {people.fullname}
-WHERE email = ANY($1::text[]) OR phone = ANY($2::text[]) OR company = ANY($3::text[])
+(SELECT DISTINCT ON (email) lead_id, first_lead_id, email, phone, name, company, seen_at
+ FROM {people.fullname} WHERE email = ANY($1::text[]) ORDER BY email, seen_at, lead_id)
+UNION ALL
+(SELECT DISTINCT ON (phone) lead_id, first_lead_id, email, phone, name, company, seen_at
+ FROM {people.fullname} WHERE phone = ANY($2::text[]) ORDER BY phone, seen_at, lead_id)
+UNION ALL
+(SELECT DISTINCT ON (block, name) lead_id, first_lead_id, email, phone, name, company, seen_at
+ FROM {people.fullname} WHERE block = ANY($3::text[]) ORDER BY block, name, seen_at, lead_id)
 ORDER BY seen_at, lead_id
 """
 
@@ -25,6 +33,7 @@ _ADD = insert_unnest(
         "phone": "text",
         "name": "text",
         "company": "text",
+        "block": "text",
     },
     "ON CONFLICT (lead_id) DO NOTHING",
 )
@@ -35,14 +44,14 @@ class PeopleRepository:
         self.uow = uow
 
     async def candidates(self, batch: Sequence[Identity]) -> list[Known]:
-        """Every known identity that shares an email, a phone or a company with a lead of
-        the batch, oldest first."""
+        """The earliest known identity of each email, phone and name (within its block:
+        company and initials) of the batch, oldest first."""
         conn = await self.uow.driver()
         rows = await conn.fetch(
             _CANDIDATES,
             sorted({i.email for i in batch if i.email}),
             sorted({i.phone for i in batch if i.phone}),
-            sorted({i.company for i in batch if i.company}),
+            sorted({i.block for i in batch if i.block}),
         )
         return [
             Known(
@@ -65,4 +74,5 @@ class PeopleRepository:
             [i.phone for i, _ in identities],
             [i.name for i, _ in identities],
             [i.company for i, _ in identities],
+            [i.block for i, _ in identities],
         )

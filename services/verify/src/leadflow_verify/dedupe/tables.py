@@ -15,8 +15,9 @@ people = sa.Table(
     sa.Column("phone", sa.Text, nullable=True),
     sa.Column("name", sa.Text, nullable=True),
     sa.Column("company", sa.Text, nullable=True),
+    sa.Column("block", sa.Text, nullable=True),  # company and initials: near names meet here
     sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Index(None, "email"),
     sa.Index(None, "phone"),
-    sa.Index(None, "company"),
+    sa.Index(None, "block"),
 )

@@ -9,6 +9,10 @@ repeat is linked to the first lead of that person (``duplicate_of``), never drop
 - name: case, accents, punctuation and word order do not count; near-equal is rapidfuzz's
   ``token_sort_ratio`` of at least :data:`NAME_MATCH_MIN` ("Jon Smith" and "John Smith");
 - company: case, punctuation and legal forms do not count ("ACME Inc." is "acme").
+
+Near names are looked for only among leads of the same company whose names have the same
+initials (:func:`name_block`): "Jon Smith" finds "John Smith", not every lead of the
+company, so a batch's candidates stay few however many leads a company sends.
 """
 
 from __future__ import annotations
@@ -74,6 +78,10 @@ class Identity:
     name: str | None
     company: str | None
 
+    @property
+    def block(self) -> str | None:
+        return name_block(self.name, self.company)
+
 
 @dataclass(frozen=True, slots=True)
 class Known:
@@ -113,6 +121,14 @@ def name_key(first: str | None, last: str | None) -> str | None:
 def company_key(company: str | None) -> str | None:
     words = [w for w in _WORD.findall(_plain(company or "")) if w not in _LEGAL_FORMS]
     return " ".join(words) or None
+
+
+def name_block(name: str | None, company: str | None) -> str | None:
+    """Where to look for near names: the company and the name's initials, in order
+    (``"acme|j s"`` for John Smith at ACME Inc.)."""
+    if not name or not company:
+        return None
+    return f"{company}|{' '.join(word[0] for word in name.split())}"
 
 
 def identity_of(lead_id: uuid.UUID, contact: ContactDetails) -> Identity:

@@ -56,13 +56,14 @@ def upgrade() -> None:
         sa.Column("phone", sa.Text(), nullable=True),
         sa.Column("name", sa.Text(), nullable=True),
         sa.Column("company", sa.Text(), nullable=True),
+        sa.Column("block", sa.Text(), nullable=True),
         sa.Column(
             "seen_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.PrimaryKeyConstraint("lead_id", name="pk_people"),
         schema="verify",
     )
-    for column in ("email", "phone", "company"):
+    for column in ("email", "phone", "block"):
         op.create_index(f"ix_people_{column}", "people", [column], schema="verify")
 
 
