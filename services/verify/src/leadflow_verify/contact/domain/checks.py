@@ -203,6 +203,7 @@ def verify_submission(
         *name.checks,
         *((agreement,) if agreement is not None else ()),
     )
+    checks = _merge_passed(checks)
     usable = contact.email is not None or contact.phone is not None
     decision = policy.decide(checks, usable_contact=usable)
     return Verdict(
@@ -213,6 +214,54 @@ def verify_submission(
         outcome=decision.outcome,
         review_reasons=decision.review_reasons,
         findings=decision.findings,
+    )
+
+
+# Checks that, when they find nothing, travel as one: their evidence joined. A normal lead's
+# report then reads "not disposable; not a role mailbox; …" in one line per field instead
+# of one check each, and its events (which carry every check to score and router) stay small.
+_MERGED_WHEN_PASSED: dict[str, tuple[str, str]] = {
+    "email_disposable": ("email_address", "email"),
+    "email_role": ("email_address", "email"),
+    "email_free": ("email_address", "email"),
+    "email_typo": ("email_address", "email"),
+    "name_contact_in_name": ("name", "name"),
+    "name_gibberish": ("name", "name"),
+    "name_placeholder": ("name", "name"),
+}
+
+
+def _merge_passed(checks: tuple[Check, ...]) -> tuple[Check, ...]:
+    """Passed checks without findings merged by the group they belong to, in place of the
+    first of them; every other check as it is."""
+    groups: dict[str, list[Check]] = {}
+    for check in checks:
+        if check.name in _MERGED_WHEN_PASSED and check.status == "passed" and not check.findings:
+            groups.setdefault(_MERGED_WHEN_PASSED[check.name][0], []).append(check)
+    if not groups:
+        return checks
+    merged: list[Check] = []
+    placed: set[str] = set()
+    for check in checks:
+        group = _MERGED_WHEN_PASSED.get(check.name, ("", ""))[0]
+        members = groups.get(group)
+        if members is None or check not in members:
+            merged.append(check)
+        elif group not in placed:
+            placed.add(group)
+            merged.append(_one_check(group, _MERGED_WHEN_PASSED[check.name][1], members))
+    return tuple(merged)
+
+
+def _one_check(name: str, field: str, members: list[Check]) -> Check:
+    if len(members) == 1:
+        return members[0]
+    return Check(
+        name=name,
+        passed=True,
+        status="passed",
+        field=field,
+        evidence="; ".join(dict.fromkeys(m.evidence for m in members)),
     )
 
 

@@ -21,6 +21,7 @@ domain receives mail is asked by :mod:`leadflow_verify.contact.dns`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from disposable_email_domains import blocklist as _DISPOSABLE_DOMAINS
@@ -59,6 +60,7 @@ class EmailExamination:
         return self.checks[0]
 
 
+@functools.lru_cache(maxsize=2048)  # a batch asks twice: for its DNS lookups, then its verdicts
 def examine_email(raw: str) -> EmailExamination:
     """Examine one address as typed: syntax and normal form, then its domain and local part."""
     given = raw.strip()

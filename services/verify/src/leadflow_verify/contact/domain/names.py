@@ -85,6 +85,7 @@ def examine_name(
     split = False
     washed_first = wash_person_name(given_first, family=False)
     washed_last = wash_person_name(given_last, family=True)
+    washed = {"first_name": washed_first, "last_name": washed_last}  # each field as typed
 
     whole, field = (given_first, "first_name") if given_last is None else (given_last, "last_name")
     if (given_first is None) != (given_last is None) and whole and _contact(whole) is None:
@@ -103,13 +104,10 @@ def examine_name(
                 )
             )  # fmt: skip
 
-    for field_name, given, family in (
-        ("first_name", given_first, False),
-        ("last_name", given_last, True),
-    ):
+    for field_name, given in (("first_name", given_first), ("last_name", given_last)):
         if given is None:
             continue
-        after = wash_person_name(given, family=family)
+        after = washed[field_name]
         contact = _contact_check(field_name, given, after, email)
         checks.append(contact)
         if contact.status == "passed":

@@ -159,19 +159,50 @@ def link_repeats(batch: Sequence[Identity], known: Iterable[Known]) -> dict[uuid
     """Each lead of ``batch`` that repeats a known one or an earlier lead of the batch,
     linked to its person's first lead. A lead matching several is linked by its strongest
     match (email, then phone, then name and company), the earliest first lead on a tie."""
-    seen = [k for k in known if k.identity.lead_id not in {i.lead_id for i in batch}]
+    ours = {identity.lead_id for identity in batch}
+    seen = _Seen()
+    for candidate in known:
+        if candidate.identity.lead_id not in ours:
+            seen.add(candidate)
     links: dict[uuid.UUID, Link] = {}
     for identity in batch:
         best: Link | None = None
-        for candidate in seen:
+        for candidate in seen.sharing_a_key(identity):
             found = match(identity, candidate.identity)
             if found is not None and (best is None or _stronger(found, best.match)):
                 best = Link(candidate.first_lead_id, found)
         if best is not None:
             links[identity.lead_id] = best
-        first = best.first_lead_id if best else identity.lead_id
-        seen.append(Known(identity, first))
+        seen.add(Known(identity, best.first_lead_id if best else identity.lead_id))
     return links
+
+
+class _Seen:
+    """Known identities by key, each key's earliest first: a lead is compared only with
+    those sharing its email, its phone or its name block."""
+
+    def __init__(self) -> None:
+        self.by_email: dict[str, Known] = {}
+        self.by_phone: dict[str, Known] = {}
+        self.by_block: dict[str, list[Known]] = {}
+
+    def add(self, known: Known) -> None:
+        identity = known.identity
+        if identity.email:
+            self.by_email.setdefault(identity.email, known)
+        if identity.phone:
+            self.by_phone.setdefault(identity.phone, known)
+        block = identity.block
+        if block:
+            self.by_block.setdefault(block, []).append(known)
+
+    def sharing_a_key(self, identity: Identity) -> list[Known]:
+        found = [
+            *((self.by_email[identity.email],) if identity.email in self.by_email else ()),
+            *((self.by_phone[identity.phone],) if identity.phone in self.by_phone else ()),
+        ]
+        block = identity.block
+        return [*found, *self.by_block.get(block, ())] if block else found
 
 
 _STRENGTH = {"email": 3, "phone": 2, "name_company": 1}
