@@ -7,6 +7,7 @@ contact details, and its check stays in the verdict as evidence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -235,9 +236,11 @@ def _merge_passed(checks: tuple[Check, ...]) -> tuple[Check, ...]:
     """Passed checks without findings merged by the group they belong to, in place of the
     first of them; every other check as it is."""
     groups: dict[str, list[Check]] = {}
+    quiet: set[int] = set()  # by identity: comparing pydantic models field by field is slow
     for check in checks:
         if check.name in _MERGED_WHEN_PASSED and check.status == "passed" and not check.findings:
             groups.setdefault(_MERGED_WHEN_PASSED[check.name][0], []).append(check)
+            quiet.add(id(check))
     if not groups:
         return checks
     merged: list[Check] = []
@@ -245,15 +248,16 @@ def _merge_passed(checks: tuple[Check, ...]) -> tuple[Check, ...]:
     for check in checks:
         group = _MERGED_WHEN_PASSED.get(check.name, ("", ""))[0]
         members = groups.get(group)
-        if members is None or check not in members:
+        if members is None or id(check) not in quiet:
             merged.append(check)
         elif group not in placed:
             placed.add(group)
-            merged.append(_one_check(group, _MERGED_WHEN_PASSED[check.name][1], members))
+            merged.append(_one_check(group, _MERGED_WHEN_PASSED[check.name][1], tuple(members)))
     return tuple(merged)
 
 
-def _one_check(name: str, field: str, members: list[Check]) -> Check:
+@functools.lru_cache(maxsize=2048)  # the same passed checks, merged once
+def _one_check(name: str, field: str, members: tuple[Check, ...]) -> Check:
     if len(members) == 1:
         return members[0]
     return Check(

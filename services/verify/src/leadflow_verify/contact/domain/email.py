@@ -84,18 +84,17 @@ def examine_email(raw: str) -> EmailExamination:
     syntax = f"valid syntax, domain {domain}"
     if address != given:
         syntax += f"; normalised {given!r} to {address!r}"
-    disposable = disposable_domain(ascii_domain)
-    fixed_domain = suggest_domain(ascii_domain)
+    disposable, free, fixed_domain = _about_domain(domain, ascii_domain)
     suggestion = f"{local_part}@{fixed_domain}" if fixed_domain else None
     answers = (
         _Answer("email_syntax", None, syntax),
-        _disposable_answer(domain, ascii_domain, disposable),
+        disposable,
         _role_answer(local_part),
-        _free_answer(domain, ascii_domain, disposable is not None),
+        free,
         _typo_answer(domain, fixed_domain, suggestion),
     )
     before, after = (raw, address) if address != raw else (None, None)
-    checks = tuple(answer.check(before, after) for answer in answers)
+    checks = tuple(_check_of(answer, before, after) for answer in answers)
     findings = tuple(answer.finding for answer in answers if answer.finding)
     return EmailExamination(
         given=raw,
@@ -108,6 +107,22 @@ def examine_email(raw: str) -> EmailExamination:
         suggestion=suggestion,
         checks=checks,
     )
+
+
+@functools.lru_cache(maxsize=4096)  # most leads come from a few thousand domains
+def _about_domain(domain: str, ascii_domain: str) -> tuple[_Answer, _Answer, str | None]:
+    """What the domain is: disposable or not, free-mail or not, and a likely fix of a typo."""
+    disposable = disposable_domain(ascii_domain)
+    return (
+        _disposable_answer(domain, ascii_domain, disposable),
+        _free_answer(domain, ascii_domain, disposable is not None),
+        suggest_domain(ascii_domain),
+    )
+
+
+@functools.lru_cache(maxsize=2048)  # checks are immutable: one per answer and value
+def _check_of(answer: _Answer, before: str | None, after: str | None) -> Check:
+    return answer.check(before, after)
 
 
 @dataclass(frozen=True, slots=True)

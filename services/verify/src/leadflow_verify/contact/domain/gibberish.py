@@ -23,6 +23,7 @@ The rules, in the order they are tried (the first that matches gives the reason)
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -121,6 +122,7 @@ def words(name: str) -> list[str]:
     return [word for word in _WORD_SPLIT.split(name) if word]
 
 
+@functools.lru_cache(maxsize=4096)  # names repeat: most people share their first name
 def find_mash(name: str) -> Mash | None:
     """The first word of a name that reads as keyboard mashing, or None."""
     for word in words(name):

@@ -8,6 +8,7 @@ How gibberish is decided, and how well, is written down in services/verify/NAMES
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ def examine_name(
 # --- washing --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # names repeat: most people share their first name
 def wash_person_name(value: str | None, *, family: bool) -> str | None:
     """Whitespace collapsed and careless casing mended, sensible casing kept.
 
@@ -213,11 +215,12 @@ def _contact(text: str) -> str | None:
         return "an email address"
     if _WEB.search(text):
         return "a web address"
-    if sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS:
+    if sum(map(str.isdigit, text)) >= _PHONE_DIGITS:
         return "a phone number"
     return None
 
 
+@functools.lru_cache(maxsize=2048)  # checks are immutable: a name seen before is not judged again
 def _contact_check(field: str, given: str, after: str | None, email: str | None) -> Check:
     label = field.replace("_", " ")
     kind = _contact(given)
@@ -238,6 +241,7 @@ def _contact_check(field: str, given: str, after: str | None, email: str | None)
     )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=2048)  # checks are immutable: a name seen before is not judged again
 def _gibberish_check(field: str, given: str, after: str | None) -> Check:
     label = field.replace("_", " ")
     mash = find_mash(given)
@@ -254,6 +258,7 @@ def _gibberish_check(field: str, given: str, after: str | None) -> Check:
     )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=2048)  # checks are immutable: a name seen before is not judged again
 def _placeholder_check(
     given_first: str | None, given_last: str | None, first: str | None, last: str | None
 ) -> Check:
@@ -291,6 +296,8 @@ def _placeholder_reason(first: str | None, last: str | None) -> str | None:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.casefold().split())
