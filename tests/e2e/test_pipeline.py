@@ -10,7 +10,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from leadflow_shared.events import DeadLetter, LeadRouted, LeadScored, Topics
+from leadflow_shared.events import DeadLetter, LeadRouted, LeadScored, LeadVerified, Topics
 from tests.e2e.conftest import Pipeline
 from tests.support import events_on, produce, wait_for_events
 
@@ -100,6 +100,50 @@ async def test_hot_us_lead_goes_to_ben_and_au_lead_is_offered_to_northwind(
     assert "score" not in offered and offered["contact"]["email"] == "buyer@shop.example"
     other_partner = await events_on(bootstrap, Topics.partner("partner-globex"))
     assert partner_lead not in {e.lead_id for e in other_partner}
+
+
+HOT_US = {
+    "company": "BigCo",
+    "job_title": "CTO",
+    "country": "US",
+    "cta": {"type": "demo_request"},
+    "bant": {"budget": "100k", "authority": "yes", "need": "urgent", "timeline": "now"},
+}
+
+
+async def test_doubtful_identities_never_reach_a_rep_and_a_repeat_keeps_its_owner(
+    pipeline: Pipeline,
+) -> None:
+    bootstrap = pipeline.infra.kafka_bootstrap
+    doubtful = {
+        "disposable": {"email": "buyer@mailinator.com", "first_name": "Maria", "last_name": "Lind"},
+        "gibberish": {"email": "asdf@bigco.example", "first_name": "asdf", "last_name": "qwerty"},
+        "placeholder": {
+            "email": "m.mouse@bigco.example",
+            "first_name": "Mickey",
+            "last_name": "Mouse",
+        },
+        "test": {"email": "qa@bigco.example", "first_name": "Test", "last_name": "Test"},
+    }
+    ids = {kind: await pipeline.post_lead(HOT_US | body) for kind, body in doubtful.items()}
+    first = await pipeline.post_lead(
+        HOT_US | {"email": "Dana.Reyes@bigco.example", "first_name": "Dana", "last_name": "Reyes"}
+    )
+    routed = await wait_for_events(bootstrap, [Topics.ROUTED], {*ids.values(), first})
+    for kind, lead_id in ids.items():
+        event = routed[lead_id][0]
+        assert isinstance(event, LeadRouted)
+        assert (event.data.assignee.kind, event.data.assignee.id) == ("queue", "review"), kind
+    owner = routed[first][0]
+    assert isinstance(owner, LeadRouted) and owner.data.assignee.kind == "rep"
+
+    # the same person again, cold this time: linked to the first lead, and the same rep has it
+    again = await pipeline.post_lead({"email": "dana.reyes+webinar@BIGCO.example", "country": "US"})
+    verified = (await wait_for_events(bootstrap, [Topics.VERIFIED], {again}))[again][0]
+    assert isinstance(verified, LeadVerified) and verified.data.duplicate_of == first
+    repeat = (await wait_for_events(bootstrap, [Topics.ROUTED], {again}))[again][0]
+    assert isinstance(repeat, LeadRouted)
+    assert repeat.data.assignee == owner.data.assignee and repeat.data.rule_path[0] == "repeat"
 
 
 async def test_redelivered_scored_event_is_not_routed_twice(pipeline: Pipeline) -> None:
