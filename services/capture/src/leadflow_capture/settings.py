@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 
 from leadflow_shared.settings import ServiceSettings
 
@@ -11,11 +11,6 @@ class CaptureSettings(ServiceSettings):
     signature_tolerance_s: int = Field(default=300, ge=1)
     ip_hash_salt: str = Field(
         min_length=16, description="secret salt for hashing client IPs (never stored raw)"
-    )
-    admin_api_key: SecretStr | None = Field(
-        default=None,
-        min_length=16,
-        description="key for the sources admin API (Authorization: Bearer …); unset: disabled",
     )
     sources_refresh_s: float = Field(default=2.0, gt=0)
     # Group commit: concurrent requests share one transaction (see batching.py).

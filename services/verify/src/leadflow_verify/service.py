@@ -17,4 +17,5 @@ SERVICE = Service(
     subscriptions=[Subscription(LeadCaptured, verify_leads)],
     routers=["leadflow_verify.contact.endpoints:router"],
     ports=verify_ports,
+    api="leadflow_verify.api:verify_api",
 )

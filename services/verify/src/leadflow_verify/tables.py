@@ -3,5 +3,6 @@
 from leadflow_verify.contact.tables import verifications
 from leadflow_verify.dedupe.tables import people
 from leadflow_verify.schema import inbox, metadata, outbox
+from leadflow_verify.suppression.tables import suppressions
 
-__all__ = ["inbox", "metadata", "outbox", "people", "verifications"]
+__all__ = ["inbox", "metadata", "outbox", "people", "suppressions", "verifications"]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hmac
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Response
 from pydantic import ValidationError
 
 from leadflow_capture.settings import CaptureSettings
@@ -13,26 +10,14 @@ from leadflow_capture.sources.domain import Source
 from leadflow_capture.sources.handlers import delete_source, put_source
 from leadflow_capture.sources.registry import SourceRegistry
 from leadflow_capture.sources.schemas import SourceIn, SourceOut
-from leadflow_shared.errors import Forbidden, NotFound, Unauthorized
+from leadflow_shared.admin import admin_router
+from leadflow_shared.errors import NotFound
 from leadflow_shared.http import unprocessable
 from leadflow_shared.service import Runtime
 
 
 def router(runtime: Runtime[CaptureSettings], registry: SourceRegistry) -> APIRouter:
-    key = runtime.settings.admin_api_key
-
-    def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
-        if key is None:
-            raise Forbidden(
-                "the admin API is disabled: set LEADFLOW_ADMIN_API_KEY", code="admin_disabled"
-            )
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            given.encode(), key.get_secret_value().encode()
-        ):
-            raise Unauthorized("a valid admin API key is required (Authorization: Bearer …)")
-
-    api = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(authorised)])
+    api = admin_router(runtime.settings.admin_api_key)
 
     @api.get("/sources")
     async def list_all() -> list[SourceOut]:

@@ -29,6 +29,7 @@ from leadflow_verify.contact.domain.checks import (
     DEFAULT_POLICY,
     Verdict,
     repeat,
+    suppressed,
     verify_submission,
 )
 from leadflow_verify.contact.domain.email import examine_email
@@ -36,6 +37,8 @@ from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.repository import Summary, Verification, VerificationRepository
 from leadflow_verify.dedupe.domain.identity import Link, identity_of, link_repeats
 from leadflow_verify.dedupe.repository import PeopleRepository
+from leadflow_verify.suppression.domain import entries_of
+from leadflow_verify.suppression.repository import SuppressionRepository
 
 log = get_logger(__name__)
 OFFLINE = OfflineMailDomainResolver()
@@ -54,9 +57,9 @@ async def verify_leads(
     under another event id, keeps its first verdict and publishes nothing twice."""
     captured = first_per_lead(events)
     mail_domains = await _mail_domains(mail, captured)
-    verdicts = [
-        verify_submission(event.data.submission, policy, mail_domains) for event in captured
-    ]
+    verdicts = await _unless_suppressed(
+        uow, [verify_submission(event.data.submission, policy, mail_domains) for event in captured]
+    )
     people = PeopleRepository(uow)
     identities = [
         identity_of(event.lead_id, verdict.contact)
@@ -79,6 +82,21 @@ async def verify_leads(
     for event, verification in zip(captured, verifications, strict=True):
         if event.lead_id in stored:
             _publish(uow, event, verification)
+
+
+async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[Verdict]:
+    """The verdicts, each lead whose address, domain or phone is on the do-not-contact list
+    rejected as suppressed (one statement for the batch)."""
+    entries = {i: entries_of(v.contact) for i, v in enumerate(verdicts) if v.accepted}
+    listed = await SuppressionRepository(uow).matching(
+        sorted({e for found in entries.values() for e in found})
+    )
+    if not listed:
+        return verdicts
+    return [
+        suppressed(v) if any(e in listed for e in entries.get(i, ())) else v
+        for i, v in enumerate(verdicts)
+    ]
 
 
 async def _mail_domains(
@@ -108,6 +126,18 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verification: Verification) -
     verdict = verification.verdict
     envelope = new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event)
     captured = event.data
+    if verdict.outcome == "rejected" and "suppressed" in verdict.findings:
+        # nothing about a suppressed lead leaves verify: the reason only, no checks
+        rejected = LeadRejected(
+            **envelope,
+            data=LeadRejectedData(
+                source_id=captured.source_id,
+                reasons=verdict.reasons,
+                received_at=captured.context.received_at,
+            ),
+        )
+        uow.publish(Topics.REJECTED, rejected)
+        return
     if not verdict.accepted:
         log.info(
             "lead rejected", lead_id=str(event.lead_id), reasons=[r.code for r in verdict.reasons]

@@ -316,3 +316,16 @@ def repeat(verdict: Verdict, match: DuplicateMatch) -> Verdict:
     return replace(
         verdict, checks=(*verdict.checks, check), findings=(*verdict.findings, "duplicate")
     )
+
+
+def suppressed(verdict: Verdict) -> Verdict:
+    """The verdict of a lead on the do-not-contact list: rejected, whatever else was found."""
+    reason = Reason(code="suppressed", message="on the do-not-contact list")
+    return replace(
+        verdict,
+        accepted=False,
+        outcome="rejected",
+        reasons=(reason,),
+        review_reasons=(),
+        findings=(*verdict.findings, "suppressed"),
+    )

@@ -69,6 +69,13 @@ class VerificationPolicy(BaseModel):
             raise ValueError(f"{NO_USABLE_CONTACT} always rejects; it is not configurable")
         return codes
 
+    @field_validator("review")
+    @classmethod
+    def _suppressed_rejects(cls, codes: frozenset[str]) -> frozenset[str]:
+        if "suppressed" in codes:
+            raise ValueError("suppressed always rejects: nothing about such a lead leaves verify")
+        return codes
+
     @model_validator(mode="after")
     def _apart(self) -> VerificationPolicy:
         both = sorted(self.reject & self.review)

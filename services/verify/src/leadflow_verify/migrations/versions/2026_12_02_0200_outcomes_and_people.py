@@ -1,4 +1,5 @@
-"""verification outcomes, findings and duplicate links; people for duplicate matching
+"""verification outcomes, findings and duplicate links; people for duplicate matching; the
+suppression list
 
 Existing verdicts become ``verified`` (accepted) or ``rejected``, with no findings.
 
@@ -65,9 +66,21 @@ def upgrade() -> None:
     )
     for column in ("email", "phone", "block"):
         op.create_index(f"ix_people_{column}", "people", [column], schema="verify")
+    op.create_table(
+        "suppressions",
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column(
+            "added_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("kind", "value", name="pk_suppressions"),
+        schema="verify",
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("suppressions", schema="verify")
     op.drop_table("people", schema="verify")
     op.drop_index("ix_verifications_verified_at", "verifications", schema="verify")
     for column in ("duplicate_match", "duplicate_of", "review_reasons", "findings", "outcome"):
