@@ -305,3 +305,7 @@ def test_a_phone_number_in_a_name_field_is_one_finding_not_two() -> None:
 if __name__ == "__main__":
     for key, value in measure().items():
         print(f"{key:>28}: {value}")
+
+
+def test_first_last_typed_as_the_name_is_a_placeholder() -> None:
+    assert "placeholder_name" in examine_name("First", "Last").findings

@@ -42,6 +42,10 @@ def test_name_and_company_keys_ignore_case_accents_order_and_legal_forms() -> No
     assert company_key("ACME Inc.") == company_key("Acme") == "acme"
     assert company_key("Novo Nordisk A/S") == "novo nordisk"
     assert company_key("GmbH") is None
+    for dotted in ("Acme S.A.", "ACME Ltda", "Acme Sp. z o.o.", "Acme Pvt Ltd", "Acme LLP"):
+        assert company_key(dotted) == "acme", dotted
+    assert company_key("Vingroup JSC") == company_key("VINGROUP") == "vingroup"
+    assert company_key("H&M") == "h m"  # single letters stay when they are the whole name
     assert name_block("john smith", "acme") == "acme|j s"
     assert name_block("john smith", None) is None
 

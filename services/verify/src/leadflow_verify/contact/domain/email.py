@@ -112,11 +112,14 @@ def examine_email(raw: str) -> EmailExamination:
 @functools.lru_cache(maxsize=4096)  # most leads come from a few thousand domains
 def _about_domain(domain: str, ascii_domain: str) -> tuple[_Answer, _Answer, str | None]:
     """What the domain is: disposable or not, free-mail or not, and a likely fix of a typo."""
-    disposable = disposable_domain(ascii_domain)
+    fixed = suggest_domain(ascii_domain)
+    # A misspelling of a common provider (gmial.com) is on some throwaway lists as a trap; the
+    # visitor meant the provider, so it is a typo to fix, not a throwaway address.
+    disposable = None if fixed else disposable_domain(ascii_domain)
     return (
         _disposable_answer(domain, ascii_domain, disposable),
         _free_answer(domain, ascii_domain, disposable is not None),
-        suggest_domain(ascii_domain),
+        fixed,
     )
 
 

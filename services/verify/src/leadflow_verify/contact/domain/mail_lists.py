@@ -60,6 +60,7 @@ FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
         "windowslive.com", "icloud.com", "me.com", "mac.com", "aim.com", "gmx.net",
         "web.de", "t-online.de", "freenet.de", "mail.de", "posteo.de", "arcor.de",
         "mail.ru", "inbox.ru", "list.ru", "bk.ru", "ya.ru", "rambler.ru",
+        "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br",
         "proton.me", "protonmail.com", "protonmail.ch", "pm.me", "tutanota.com",
         "tuta.io", "mail.com", "email.com", "zoho.com", "zohomail.com", "fastmail.com",
         "hey.com", "hushmail.com", "qq.com", "163.com", "126.com", "yeah.net", "sina.com",

@@ -47,7 +47,7 @@ _PLACEHOLDER_NAMES = frozenset(
         "john doe", "jane doe", "john q public", "joe public", "joe bloggs", "richard roe",
         "mickey mouse", "minnie mouse", "donald duck", "max mustermann", "erika mustermann",
         "ola nordmann", "kari nordmann", "matti meikalainen", "fulano de tal",
-        "foo bar", "asd asd", "test test", "john appleseed",
+        "foo bar", "asd asd", "test test", "john appleseed", "first last", "first name last name",
     }
 )  # fmt: skip
 _EMAIL = re.compile(r"\S*@\S*")

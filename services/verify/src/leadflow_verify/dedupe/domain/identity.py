@@ -38,9 +38,12 @@ _LEGAL_FORMS = frozenset(
         "co",
         "company",
         "llc",
+        "llp",
         "ltd",
+        "ltda",
         "limited",
         "plc",
+        "pvt",
         "gmbh",
         "ag",
         "kg",
@@ -57,12 +60,16 @@ _LEGAL_FORMS = frozenset(
         "sarl",
         "srl",
         "spa",
+        "sp",
+        "zoo",
         "bv",
         "nv",
         "pty",
         "pte",
         "kk",
         "gk",
+        "jsc",
+        "cv",
     ]
 )
 _WORD = re.compile(r"[^\W_]+(?:/[^\W_]+)?")
@@ -119,8 +126,10 @@ def name_key(first: str | None, last: str | None) -> str | None:
 
 
 def company_key(company: str | None) -> str | None:
+    # legal forms are dropped, also when written with dots ("S.A.", "Sp. z o.o."): single
+    # letters go too, unless they are all the name has ("H&M")
     words = [w for w in _WORD.findall(_plain(company or "")) if w not in _LEGAL_FORMS]
-    return " ".join(words) or None
+    return " ".join([w for w in words if len(w) > 1] or words) or None
 
 
 def name_block(name: str | None, company: str | None) -> str | None:
