@@ -74,6 +74,12 @@ class ServiceSettings(BaseSettings):
         default=None, description="YAML file with sources, reps and partners"
     )
 
+    @field_validator("admin_api_key", mode="before")
+    @classmethod
+    def _empty_key_is_no_key(cls, key: object) -> object:
+        """``LEADFLOW_ADMIN_API_KEY=`` (empty) leaves the admin API off."""
+        return None if isinstance(key, str) and not key.strip() else key
+
     @field_validator("database_url", "admin_database_url")
     @classmethod
     def _async_driver(cls, url: str | None) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 
 from leadflow_shared.db import Database
 from leadflow_shared.events import LeadCaptured, LeadRejected, LeadVerified
+from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.service import SERVICE as VERIFY
 from leadflow_verify.settings import VerifySettings
@@ -86,3 +87,23 @@ async def test_a_suppressed_lead_is_rejected_and_nothing_about_it_leaves_verify(
         assert rejected.data.checks == ()
         assert domain not in rejected.model_dump_json() and phone not in rejected.model_dump_json()
     assert isinstance(published[free.lead_id], LeadVerified)
+    async with api_client(app, "verify") as client:
+        report = (await client.get(f"/v1/verifications/{by_domain.lead_id}")).json()
+    assert report["outcome"] == "rejected" and report["findings"] == ["suppressed"]
+    assert report["checks"] == [] and report["contact"]["email"] is None  # nothing kept
+
+
+async def test_a_lead_rejected_for_another_reason_is_still_suppressed(
+    infra_env: Infra, db: Database
+) -> None:
+    app = VERIFY.create_app(infra_env.settings(VerifySettings, "verify", admin_api_key=KEY))
+    domain = f"d{uuid.uuid4().hex[:8]}.example"
+    async with api_client(app, "verify") as client:
+        put = await client.put(f"/v1/admin/suppressions/domain/{domain}", json={}, headers=ADMIN)
+        assert put.status_code == 201
+    strict = VerificationPolicy(reject=frozenset({"suppressed", "role_account"}))
+    lead = captured(email=f"info+x@sales.{domain}")  # a role address at a subdomain
+    (rejected,) = await handle(db, verify_leads, [lead], policy=strict)
+    assert isinstance(rejected, LeadRejected)
+    assert [r.code for r in rejected.data.reasons] == ["suppressed"]
+    assert rejected.data.checks == () and domain not in rejected.model_dump_json()

@@ -52,6 +52,7 @@ def test_no_usable_contact_always_rejects_naming_each_failed_contact() -> None:
         ({"review": ["disposable"]}, r"unknown findings \['disposable'\]"),
         ({"reject": ["no_usable_contact"]}, "always rejects"),
         ({"reject": [], "review": ["suppressed"]}, "suppressed always rejects"),
+        ({"review": ["duplicate"]}, "duplicate only flags"),
         ({"reject": ["free_mail"], "review": ["free_mail"]}, "both reject and send to review"),
         ({"ignore": ["free_mail"]}, "Extra inputs"),
     ],

@@ -86,3 +86,11 @@ def test_repeats_link_to_the_first_lead_of_the_person_also_within_the_batch() ->
 def test_a_lead_is_never_its_own_repeat() -> None:
     lead = person("ana@x.com")
     assert link_repeats([lead], [Known(lead, lead.lead_id)]) == {}
+
+
+def test_a_lead_delivered_again_in_a_batch_neither_hides_its_row_nor_repeats_itself() -> None:
+    stored = person("ann@acme.example")
+    newcomer = person("ann@acme.example")
+    links = link_repeats([newcomer, stored], [Known(stored, stored.lead_id)])
+    assert links[newcomer.lead_id].first_lead_id == stored.lead_id
+    assert stored.lead_id not in links

@@ -43,3 +43,12 @@ def test_a_lead_matches_its_address_its_domain_and_its_phone() -> None:
         ("phone", "+4520123456"),
     ]
     assert entries_of(ContactDetails()) == []
+
+
+def test_tags_gmail_dots_and_subdomains_do_not_escape_the_list() -> None:
+    assert normalise("email", "Ann@Gmail.com") == "ann@gmail.com"
+    tagged = entries_of(ContactDetails(email="a.nn+promo@gmail.com"))
+    assert ("email", "ann@gmail.com") in tagged
+    sub = entries_of(ContactDetails(email="bob@uk.acme.com"))
+    assert ("domain", "uk.acme.com") in sub and ("domain", "acme.com") in sub
+    assert ("domain", "com") not in sub

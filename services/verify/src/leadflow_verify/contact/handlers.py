@@ -87,7 +87,7 @@ async def verify_leads(
 async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[Verdict]:
     """The verdicts, each lead whose address, domain or phone is on the do-not-contact list
     rejected as suppressed (one statement for the batch)."""
-    entries = {i: entries_of(v.contact) for i, v in enumerate(verdicts) if v.accepted}
+    entries = {i: entries_of(v.contact) for i, v in enumerate(verdicts)}
     listed = await SuppressionRepository(uow).matching(
         sorted({e for found in entries.values() for e in found})
     )

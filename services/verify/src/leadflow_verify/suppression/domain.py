@@ -1,8 +1,9 @@
 """What the do-not-contact list holds and how a lead is matched against it.
 
 An entry is an email address, a whole email domain, or a phone number; each is kept in the
-form leads are washed to (an address and a domain in lower case, a phone in E.164), so a
-lead matches whatever case or spacing it was typed in.
+form leads are matched in (an address as duplicates are found: lower case, no ``+tag``, no
+dots at Gmail; a domain in lower case, also covering its subdomains; a phone in E.164), so
+a lead matches whatever case, tag or spacing it was typed in.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Literal
 import phonenumbers
 
 from leadflow_shared.events.v1 import ContactDetails
+from leadflow_verify.dedupe.domain.identity import email_key
 
 Kind = Literal["email", "domain", "phone"]
 KINDS: tuple[Kind, ...] = ("email", "domain", "phone")
@@ -26,9 +28,10 @@ def normalise(kind: Kind, value: str) -> str:
     text = value.strip()
     if kind == "email":
         local, at, domain = text.lower().rpartition("@")
-        if not at or not local or "." not in domain:
+        key = email_key(text) if at and local and "." in domain else None
+        if key is None:
             raise InvalidEntry(f"{value!r} is not an email address")
-        return f"{local}@{domain}"
+        return key
     if kind == "domain":
         domain = text.lower().removeprefix("@").rstrip(".")
         if "." not in domain or "@" in domain or " " in domain:
@@ -46,9 +49,11 @@ def normalise(kind: Kind, value: str) -> str:
 def entries_of(contact: ContactDetails) -> list[tuple[Kind, str]]:
     """The entries a lead with these (washed) details would match."""
     found: list[tuple[Kind, str]] = []
-    if contact.email:
-        email = contact.email.lower()
-        found += [("email", email), ("domain", email.rpartition("@")[2])]
+    key = email_key(contact.email)
+    if key:
+        found.append(("email", key))
+        labels = key.rpartition("@")[2].split(".")
+        found += [("domain", ".".join(labels[i:])) for i in range(len(labels) - 1)]
     if contact.phone:
         found.append(("phone", contact.phone))
     return found

@@ -319,13 +319,14 @@ def repeat(verdict: Verdict, match: DuplicateMatch) -> Verdict:
 
 
 def suppressed(verdict: Verdict) -> Verdict:
-    """The verdict of a lead on the do-not-contact list: rejected, whatever else was found."""
+    """The verdict of a lead on the do-not-contact list: rejected, whatever else was found,
+    and kept without its details: nothing about it is stored or published beyond that."""
     reason = Reason(code="suppressed", message="on the do-not-contact list")
-    return replace(
-        verdict,
+    return Verdict(
         accepted=False,
-        outcome="rejected",
+        contact=ContactDetails(),
+        checks=(),
         reasons=(reason,),
-        review_reasons=(),
-        findings=(*verdict.findings, "suppressed"),
+        outcome="rejected",
+        findings=("suppressed",),
     )

@@ -67,6 +67,8 @@ class VerificationPolicy(BaseModel):
             raise ValueError(f"unknown findings {unknown}; known: {', '.join(sorted(FINDINGS))}")
         if NO_USABLE_CONTACT in codes:
             raise ValueError(f"{NO_USABLE_CONTACT} always rejects; it is not configurable")
+        if "duplicate" in codes:
+            raise ValueError("duplicate only flags: a repeat is linked to its first lead")
         return codes
 
     @field_validator("review")

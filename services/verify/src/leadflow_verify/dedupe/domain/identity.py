@@ -168,15 +168,15 @@ def link_repeats(batch: Sequence[Identity], known: Iterable[Known]) -> dict[uuid
     """Each lead of ``batch`` that repeats a known one or an earlier lead of the batch,
     linked to its person's first lead. A lead matching several is linked by its strongest
     match (email, then phone, then name and company), the earliest first lead on a tie."""
-    ours = {identity.lead_id for identity in batch}
     seen = _Seen()
     for candidate in known:
-        if candidate.identity.lead_id not in ours:
-            seen.add(candidate)
+        seen.add(candidate)
     links: dict[uuid.UUID, Link] = {}
     for identity in batch:
         best: Link | None = None
         for candidate in seen.sharing_a_key(identity):
+            if identity.lead_id in (candidate.identity.lead_id, candidate.first_lead_id):
+                continue  # a lead delivered again finds its own row: it repeats nobody
             found = match(identity, candidate.identity)
             if found is not None and (best is None or _stronger(found, best.match)):
                 best = Link(candidate.first_lead_id, found)
