@@ -23,9 +23,10 @@ import pytest
 from _pytest.mark import ParameterSet
 
 from leadflow_shared.events.v1 import LeadSubmission
-from leadflow_verify.contact.domain.checks import Verdict, verify_submission
+from leadflow_verify.contact.domain.checks import verify_submission
 from leadflow_verify.contact.domain.country import parse_country
 from leadflow_verify.contact.domain.policy import FINDINGS, Outcome
+from leadflow_verify.contact.domain.verdict import Verdict
 from leadflow_verify.dedupe.domain.identity import identity_of, link_repeats
 
 # Findings about who the lead is: an ordinary lead raises none of them.

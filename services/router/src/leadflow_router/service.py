@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from leadflow_router import NAME, tables
-from leadflow_router.assignments.handlers import route_leads
 from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.settings import RouterSettings
 from leadflow_shared.config import load_config
@@ -31,7 +30,7 @@ SERVICE = Service(
     description="Distributes scored leads to sales reps, partner resellers or nurture.",
     settings=RouterSettings,
     metadata=tables.metadata,
-    subscriptions=[Subscription(LeadScored, route_leads)],
+    subscriptions=[Subscription(LeadScored, "leadflow_router.assignments.handlers:route_leads")],
     routers=[
         "leadflow_router.reps.endpoints:router",
         "leadflow_router.partners.endpoints:router",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from leadflow_score import NAME, tables
-from leadflow_score.rules.handlers import score_leads
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.events import LeadVerified
 from leadflow_shared.service import Service, Subscription
@@ -13,6 +12,6 @@ SERVICE = Service(
     description="Scores verified leads: temperature, lifecycle status and why.",
     settings=ScoreSettings,
     metadata=tables.metadata,
-    subscriptions=[Subscription(LeadVerified, score_leads)],
+    subscriptions=[Subscription(LeadVerified, "leadflow_score.rules.handlers:score_leads")],
     routers=["leadflow_score.rules.endpoints:router"],
 )

@@ -6,7 +6,6 @@ from leadflow_shared.events import LeadCaptured
 from leadflow_shared.service import Service, Subscription
 from leadflow_verify import NAME, tables
 from leadflow_verify.config import verify_ports
-from leadflow_verify.contact.handlers import verify_leads
 from leadflow_verify.settings import VerifySettings
 
 SERVICE = Service(
@@ -14,7 +13,7 @@ SERVICE = Service(
     description="Checks identity and contact details of captured leads and washes them.",
     settings=VerifySettings,
     metadata=tables.metadata,
-    subscriptions=[Subscription(LeadCaptured, verify_leads)],
+    subscriptions=[Subscription(LeadCaptured, "leadflow_verify.contact.handlers:verify_leads")],
     routers=["leadflow_verify.contact.endpoints:router"],
     ports=verify_ports,
     api="leadflow_verify.api:verify_api",

@@ -9,7 +9,6 @@ their unit of work through the ``UoW`` dependency.
 from __future__ import annotations
 
 import gc
-import importlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -19,7 +18,7 @@ from starlette.types import ASGIApp
 
 from leadflow_shared.asgi import DirectRoutes
 from leadflow_shared.http import add_operational_routes, install_error_handlers
-from leadflow_shared.service.declaration import Api, S, Service
+from leadflow_shared.service.declaration import Api, S, Service, load
 from leadflow_shared.service.runtime import Runtime, build_runtime
 from leadflow_shared.uow import UnitOfWork
 
@@ -35,14 +34,6 @@ def new_unit_of_work(request: Request) -> UnitOfWork:
 
 
 UoW = Annotated[UnitOfWork, Depends(new_unit_of_work)]
-
-
-def load(path: str) -> Any:
-    """The object an import path ``module:attribute`` names."""
-    module, _, attribute = path.partition(":")
-    if not attribute:
-        raise ValueError(f"not a module:attribute path: {path!r}")
-    return getattr(importlib.import_module(module), attribute)
 
 
 def create_app(

@@ -6,12 +6,16 @@ class), HTTP routers, periodic chores, ports and the topics it writes.
         description="…",
         settings=VerifySettings,
         metadata=tables.metadata,
-        subscriptions=(Subscription(LeadCaptured, contact.handlers.verify_leads),),
+        subscriptions=(
+            Subscription(LeadCaptured, "leadflow_verify.contact.handlers:verify_leads"),
+        ),
         routers=("leadflow_verify.contact.endpoints:router",),
     )
 
-HTTP routers and the ``api`` hook are named by import path (``module:attribute``): only the
-``api`` process imports them, so the ``consumer`` process never loads the web stack.
+Stage handlers, HTTP routers and the ``api`` hook are named by import path
+(``module:attribute``): a handler is imported only by the ``consumer`` process, routers and
+the hook only by the ``api`` process, so neither loads what only the other needs (the web
+stack, a stage's checking libraries).
 
 Each service's declaration is ``SERVICE`` in ``leadflow_<name>.service``; its console
 script is ``SERVICE.main``.
@@ -20,6 +24,7 @@ script is ``SERVICE.main``.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -42,13 +47,21 @@ if TYPE_CHECKING:  # the consumer process never loads the web stack
 S = TypeVar("S", bound=ServiceSettings)
 
 
+def load(path: str) -> Any:
+    """The object an import path ``module:attribute`` names."""
+    module, _, attribute = path.partition(":")
+    if not attribute:
+        raise ValueError(f"not a module:attribute path: {path!r}")
+    return getattr(importlib.import_module(module), attribute)
+
+
 @dataclass(frozen=True)
 class Subscription:
-    """The events of one class go to ``handler``, a batch at a time: ``handler(uow,
-    events, **ports)``; the keyword-only parameters name the ports it needs."""
+    """The events of one class go to ``handler`` (named by import path), a batch at a time:
+    ``handler(uow, events, **ports)``; the keyword-only parameters name the ports it needs."""
 
     event: type[Envelope]
-    handler: Callable[..., Awaitable[None]]
+    handler: str  # import path of ``async def handler(uow, events, **ports)``
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from leadflow_shared.db import Database
 from leadflow_shared.events.envelope import Envelope
 from leadflow_shared.ports import Clock
-from leadflow_shared.service.declaration import Service
+from leadflow_shared.service.declaration import Service, load
 from leadflow_shared.settings import ServiceSettings
 from leadflow_shared.uow import UnitOfWork
 
@@ -42,7 +42,7 @@ class Runtime(Generic[S]):
 
     def stage_handlers(self) -> dict[type[Envelope], StageHandler]:
         """Each subscribed event class's handler, bound to its ports."""
-        return {s.event: inject(s.handler, self.ports) for s in self.service.subscriptions}
+        return {s.event: inject(load(s.handler), self.ports) for s in self.service.subscriptions}
 
 
 def build_runtime(

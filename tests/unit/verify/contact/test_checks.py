@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from leadflow_shared.events.v1 import Check, LeadSubmission
-from leadflow_verify.contact.domain.checks import Verdict, check_phone, verify_submission
+from leadflow_verify.contact.domain.checks import check_phone, verify_submission
 from leadflow_verify.contact.domain.country import parse_country
+from leadflow_verify.contact.domain.verdict import Verdict
 
 
 def verify(**fields: str) -> Verdict:

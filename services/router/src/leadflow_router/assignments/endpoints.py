@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from leadflow_router.assignments.handlers import assignment_of
+from leadflow_router.assignments.queries import assignment_of
 from leadflow_router.assignments.schemas import AssignmentOut
 from leadflow_shared.errors import NotFound
 from leadflow_shared.service.app import UoW

@@ -3,7 +3,6 @@ lead went."""
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 
@@ -14,7 +13,7 @@ from leadflow_router.assignments.domain.routing import (
     rep_turns,
     route_all,
 )
-from leadflow_router.assignments.repository import Assignment, AssignmentRepository
+from leadflow_router.assignments.repository import AssignmentRepository
 from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.reps.repository import RepRepository
 from leadflow_shared.events import (
@@ -117,8 +116,3 @@ def _publish(uow: UnitOfWork, event: LeadScored, decision: Decision, clock: Cloc
             ),
         )
         uow.publish(Topics.partner(decision.assignee_id), offered)
-
-
-async def assignment_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Assignment | None:
-    async with uow:
-        return await AssignmentRepository(uow).get(lead_id)

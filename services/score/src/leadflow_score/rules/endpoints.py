@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from leadflow_score.rules.handlers import score_of
+from leadflow_score.rules.queries import score_of
 from leadflow_score.rules.schemas import ScoreOut
 from leadflow_shared.errors import NotFound
 from leadflow_shared.service.app import UoW

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 
 from leadflow_score import NAME
 from leadflow_score.rules.domain.rules import score_lead
-from leadflow_score.rules.repository import ScoreRepository, StoredScore
+from leadflow_score.rules.repository import ScoreRepository
 from leadflow_shared.events import (
     LeadScored,
     LeadScoredData,
@@ -42,8 +41,3 @@ async def score_leads(uow: UnitOfWork, events: Sequence[LeadVerified]) -> None:
             ),
         )
         uow.publish(Topics.SCORED, scored)
-
-
-async def score_of(uow: UnitOfWork, lead_id: uuid.UUID) -> StoredScore | None:
-    async with uow:
-        return await ScoreRepository(uow).get(lead_id)

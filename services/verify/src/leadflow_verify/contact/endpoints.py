@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from leadflow_shared.errors import NotFound, Unprocessable
 from leadflow_shared.service.app import UoW
-from leadflow_verify.contact.handlers import summary_of, verification_of
+from leadflow_verify.contact.queries import summary_of, verification_of
 from leadflow_verify.contact.schemas import SummaryOut, VerificationOut
 
 router = APIRouter(tags=["verifications"])

@@ -1,4 +1,4 @@
-"""contact's use cases: verifying captured leads (a stage handler) and reading a verdict."""
+"""contact's stage handler: verifying captured leads a batch at a time."""
 
 from __future__ import annotations
 
@@ -27,14 +27,13 @@ from leadflow_verify.contact.dns import (
 )
 from leadflow_verify.contact.domain.checks import (
     DEFAULT_POLICY,
-    Verdict,
     repeat,
-    suppressed,
     verify_submission,
 )
 from leadflow_verify.contact.domain.email import examine_email
 from leadflow_verify.contact.domain.policy import VerificationPolicy
-from leadflow_verify.contact.repository import Summary, Verification, VerificationRepository
+from leadflow_verify.contact.domain.verdict import SUPPRESSED, Verdict
+from leadflow_verify.contact.repository import Verification, VerificationRepository
 from leadflow_verify.dedupe.domain.identity import Link, identity_of, link_repeats
 from leadflow_verify.dedupe.repository import PeopleRepository
 from leadflow_verify.suppression.domain import entries_of
@@ -94,7 +93,7 @@ async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[V
     if not listed:
         return verdicts
     return [
-        suppressed(v) if any(e in listed for e in entries.get(i, ())) else v
+        SUPPRESSED if any(e in listed for e in entries.get(i, ())) else v
         for i, v in enumerate(verdicts)
     ]
 
@@ -126,18 +125,6 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verification: Verification) -
     verdict = verification.verdict
     envelope = new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event)
     captured = event.data
-    if verdict.outcome == "rejected" and "suppressed" in verdict.findings:
-        # nothing about a suppressed lead leaves verify: the reason only, no checks
-        rejected = LeadRejected(
-            **envelope,
-            data=LeadRejectedData(
-                source_id=captured.source_id,
-                reasons=verdict.reasons,
-                received_at=captured.context.received_at,
-            ),
-        )
-        uow.publish(Topics.REJECTED, rejected)
-        return
     if not verdict.accepted:
         log.info(
             "lead rejected", lead_id=str(event.lead_id), reasons=[r.code for r in verdict.reasons]
@@ -175,13 +162,3 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verification: Verification) -
         ),
     )
     uow.publish(Topics.VERIFIED, verified)
-
-
-async def verification_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Verification | None:
-    async with uow:
-        return await VerificationRepository(uow).get(lead_id)
-
-
-async def summary_of(uow: UnitOfWork, since: datetime, until: datetime) -> Summary:
-    async with uow:
-        return await VerificationRepository(uow).summary(since, until)

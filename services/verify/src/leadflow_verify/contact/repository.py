@@ -13,7 +13,7 @@ from pydantic_core import to_json
 
 from leadflow_shared.events.v1 import Check, ContactDetails, DuplicateMatch, Reason
 from leadflow_shared.uow import UnitOfWork
-from leadflow_verify.contact.domain.checks import Verdict
+from leadflow_verify.contact.domain.verdict import Verdict
 from leadflow_verify.contact.tables import verifications
 
 

@@ -18,13 +18,13 @@ from leadflow_shared.events.v1 import (
     ContactDetails,
     DuplicateMatch,
     LeadSubmission,
-    Reason,
 )
 from leadflow_verify.contact.domain.company import domain_agreement
 from leadflow_verify.contact.domain.country import country_name, parse_country
 from leadflow_verify.contact.domain.email import EmailExamination, examine_email
 from leadflow_verify.contact.domain.names import examine_name
-from leadflow_verify.contact.domain.policy import Outcome, VerificationPolicy
+from leadflow_verify.contact.domain.policy import VerificationPolicy
+from leadflow_verify.contact.domain.verdict import Verdict
 from leadflow_verify.contact.domain.washing import (
     collapse_whitespace,
     normalise_language,
@@ -39,19 +39,6 @@ class Checked:
 
     value: str | None
     check: Check
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What verification decided about one submission."""
-
-    accepted: bool  # verified or sent to review: not rejected
-    contact: ContactDetails
-    checks: tuple[Check, ...]
-    reasons: tuple[Reason, ...]  # why rejected
-    outcome: Outcome = "verified"
-    review_reasons: tuple[Reason, ...] = ()
-    findings: tuple[str, ...] = ()
 
 
 DEFAULT_POLICY = VerificationPolicy()
@@ -315,18 +302,4 @@ def repeat(verdict: Verdict, match: DuplicateMatch) -> Verdict:
     )
     return replace(
         verdict, checks=(*verdict.checks, check), findings=(*verdict.findings, "duplicate")
-    )
-
-
-def suppressed(verdict: Verdict) -> Verdict:
-    """The verdict of a lead on the do-not-contact list: rejected, whatever else was found,
-    and kept without its details: nothing about it is stored or published beyond that."""
-    reason = Reason(code="suppressed", message="on the do-not-contact list")
-    return Verdict(
-        accepted=False,
-        contact=ContactDetails(),
-        checks=(),
-        reasons=(reason,),
-        outcome="rejected",
-        findings=("suppressed",),
     )
