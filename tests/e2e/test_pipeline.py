@@ -35,7 +35,7 @@ def lead_body(i: int) -> dict[str, Any]:
     if i % 7 == 3:
         body["email"] = f"broken-{i}@localhost"  # no valid contact at all: rejected by verify
     elif i % 5 == 1:
-        body["phone"] = "+1 415 555 2671"
+        body["phone"] = f"+1 415 555 {2600 + i:04d}"  # one person each: no shared phone
     else:
         body["email"] = f"person{i}@example.com"
     return body

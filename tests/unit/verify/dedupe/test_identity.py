@@ -46,6 +46,7 @@ def test_name_and_company_keys_ignore_case_accents_order_and_legal_forms() -> No
         assert company_key(dotted) == "acme", dotted
     assert company_key("Vingroup JSC") == company_key("VINGROUP") == "vingroup"
     assert company_key("H&M") == "h m"  # single letters stay when they are the whole name
+    assert company_key("Studio 5") != company_key("Studio 6")  # digits are part of a name
     assert name_block("john smith", "acme") == "acme|j s"
     assert name_block("john smith", None) is None
 

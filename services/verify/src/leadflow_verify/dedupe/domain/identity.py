@@ -129,7 +129,8 @@ def company_key(company: str | None) -> str | None:
     # legal forms are dropped, also when written with dots ("S.A.", "Sp. z o.o."): single
     # letters go too, unless they are all the name has ("H&M")
     words = [w for w in _WORD.findall(_plain(company or "")) if w not in _LEGAL_FORMS]
-    return " ".join([w for w in words if len(w) > 1] or words) or None
+    named = [w for w in words if len(w) > 1 or not w.isalpha()]  # "Studio 5" keeps its 5
+    return " ".join(named or words) or None
 
 
 def name_block(name: str | None, company: str | None) -> str | None:
