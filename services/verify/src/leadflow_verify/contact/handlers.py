@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from leadflow_shared.events import (
@@ -27,10 +27,11 @@ from leadflow_verify.contact.dns import (
 )
 from leadflow_verify.contact.domain.checks import (
     DEFAULT_POLICY,
+    examine_emails,
     repeat,
     verify_submission,
 )
-from leadflow_verify.contact.domain.email import examine_email
+from leadflow_verify.contact.domain.email import EmailExamination
 from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.domain.verdict import SUPPRESSED, Verdict
 from leadflow_verify.contact.repository import Verification, VerificationRepository
@@ -55,9 +56,14 @@ async def verify_leads(
     to review) or ``lead.rejected`` for each lead verified now. A lead verified before,
     under another event id, keeps its first verdict and publishes nothing twice."""
     captured = first_per_lead(events)
-    mail_domains = await _mail_domains(mail, captured)
+    emails = examine_emails(event.data.submission for event in captured)
+    mail_domains = await _mail_domains(mail, emails.values())
     verdicts = await _unless_suppressed(
-        uow, [verify_submission(event.data.submission, policy, mail_domains) for event in captured]
+        uow,
+        [
+            verify_submission(event.data.submission, policy, mail_domains, emails)
+            for event in captured
+        ],
     )
     people = PeopleRepository(uow)
     identities = [
@@ -99,16 +105,11 @@ async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[V
 
 
 async def _mail_domains(
-    mail: MailDomainResolver, events: Sequence[LeadCaptured]
+    mail: MailDomainResolver, emails: Iterable[EmailExamination]
 ) -> dict[str, Check]:
     """Whether each email domain of the batch receives mail: every domain asked once, all
     at the same time, each within the resolver's timeout."""
-    given = (event.data.submission.email for event in events)
-    domains = {
-        examined.ascii_domain
-        for examined in (examine_email(email) for email in given if email)
-        if examined.valid and examined.ascii_domain
-    }
+    domains = {e.ascii_domain for e in emails if e.valid and e.ascii_domain}
     if not domains:
         return {}
     answers = await mail.mail_hosts(domains)

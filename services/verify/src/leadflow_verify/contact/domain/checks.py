@@ -8,7 +8,7 @@ contact details, and its check stays in the verdict as evidence.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import phonenumbers
@@ -142,11 +142,13 @@ def verify_submission(
     submission: LeadSubmission,
     policy: VerificationPolicy = DEFAULT_POLICY,
     mail_domains: Mapping[str, Check] | None = None,
+    emails: Mapping[str, EmailExamination] | None = None,
 ) -> Verdict:
     """Check and wash a submission; the policy decides from the checks' findings. A lead
     with no usable email (valid, and its domain not known to refuse mail) and no valid
     phone is rejected. ``mail_domains`` are the ``email_domain`` checks of the batch's
-    email domains (IDNA form), looked up beforehand."""
+    email domains (IDNA form) and ``emails`` the batch's addresses examined (see
+    :func:`examine_emails`), both beforehand."""
     given_country = _given(submission.country)
     given_email = _given(submission.email)
     given_phone = _given(submission.phone)
@@ -154,7 +156,9 @@ def verify_submission(
 
     country = check_country(given_country) if given_country else None
     region = country.value if country else None
-    examined = examine_email(given_email) if given_email else None
+    examined = (
+        (emails or {}).get(given_email) or examine_email(given_email) if given_email else None
+    )
     email = Checked(examined.address, examined.syntax) if examined else None
     domain = _mail_domain(examined, mail_domains)
     phone = check_phone(given_phone, region) if given_phone else None
@@ -254,6 +258,13 @@ def _one_check(name: str, field: str, members: tuple[Check, ...]) -> Check:
         field=field,
         evidence="; ".join(dict.fromkeys(m.evidence for m in members)),
     )
+
+
+def examine_emails(submissions: Iterable[LeadSubmission]) -> dict[str, EmailExamination]:
+    """Each address of a batch examined once, by the address as typed (trimmed): the stage
+    looks its domain up, then the verdict reads it."""
+    given = {_given(s.email) for s in submissions} - {None}
+    return {email: examine_email(email) for email in given if email}
 
 
 def _mail_domain(

@@ -60,7 +60,6 @@ class EmailExamination:
         return self.checks[0]
 
 
-@functools.lru_cache(maxsize=2048)  # a batch asks twice: for its DNS lookups, then its verdicts
 def examine_email(raw: str) -> EmailExamination:
     """Examine one address as typed: syntax and normal form, then its domain and local part."""
     given = raw.strip()
