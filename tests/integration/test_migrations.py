@@ -51,6 +51,33 @@ async def test_the_migrated_schema_is_what_the_tables_define(
     assert found == []
 
 
+LARGE_VALUES = {
+    "capture": [("outbox", "value")],
+    "verify": [("outbox", "value"), ("verifications", "checks"), ("verifications", "contact")],
+    "score": [("outbox", "value")],
+    "router": [("outbox", "value")],
+}
+
+
+@pytest.mark.parametrize("service", list(LARGE_VALUES))
+async def test_large_values_are_compressed_with_lz4(infra_env: Infra, service: str) -> None:
+    """Postgres compresses events and checks over about 2 kB; lz4 does it for less CPU."""
+    conn = await asyncpg.connect(plain_dsn(infra_env.admin_url))
+    try:
+        rows = await conn.fetch(
+            "SELECT c.relname, a.attname, a.attcompression::text AS method FROM pg_attribute a"
+            " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped",
+            service,
+        )
+    finally:
+        await conn.close()
+    method = {(r["relname"], r["attname"]): r["method"] for r in rows}
+    assert {column: method[column] for column in LARGE_VALUES[service]} == {
+        column: "l" for column in LARGE_VALUES[service]
+    }
+
+
 def migrate(admin_url: str, service_url: str, revision: str) -> None:
     """`leadflow-capture migrate` up to ``revision``."""
 

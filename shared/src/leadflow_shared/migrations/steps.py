@@ -6,6 +6,8 @@ changes: a later change is a new step.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -56,3 +58,29 @@ def outbox_notify_and_prune_2026_11_30_undo(schema: str) -> None:
     op.drop_index("ix_inbox_processed_at", "inbox", schema=schema)
     op.drop_index("ix_outbox_waiting", "outbox", schema=schema)
     op.drop_column("outbox", "published_at", schema=schema)
+
+
+def lz4_for_large_values_2026_12_02(schema: str, columns: Mapping[str, Sequence[str]]) -> None:
+    """Values Postgres compresses (rows over about 2 kB: most events in an outbox, a lead's
+    checks) compressed with lz4 instead of pglz: about half the CPU per row written, the
+    same size. A server built without lz4 keeps pglz."""
+    _set_compression(schema, columns, "lz4")
+
+
+def lz4_for_large_values_2026_12_02_undo(schema: str, columns: Mapping[str, Sequence[str]]) -> None:
+    _set_compression(schema, columns, "default")
+
+
+def _set_compression(schema: str, columns: Mapping[str, Sequence[str]], method: str) -> None:
+    for table, names in columns.items():
+        for column in names:
+            op.execute(
+                f"""
+                DO $$ BEGIN
+                    ALTER TABLE "{schema}"."{table}" ALTER COLUMN "{column}"
+                        SET COMPRESSION {method};
+                EXCEPTION WHEN feature_not_supported THEN
+                    RAISE NOTICE 'lz4 is not built into this server: pglz stays';
+                END $$
+                """
+            )
