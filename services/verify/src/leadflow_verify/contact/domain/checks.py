@@ -127,6 +127,13 @@ def check_country(raw: str) -> Checked:
     return Checked(code, Check(name="country", passed=True, evidence=evidence))
 
 
+@functools.lru_cache(maxsize=1024)  # checks are immutable: most leads name a few countries
+def _country_check(given: str) -> Checked:
+    """The country's check as the event carries it (see :func:`_of_field`)."""
+    checked = check_country(given)
+    return Checked(checked.value, _of_field(checked, "country", given))
+
+
 def check_website(raw: str) -> Checked:
     """A web address, given a scheme and a lower-case host when it lacks them."""
     given = raw.strip()
@@ -154,7 +161,7 @@ def verify_submission(
     given_phone = _given(submission.phone)
     given_website = _given(submission.website)
 
-    country = check_country(given_country) if given_country else None
+    country = _country_check(given_country) if given_country else None
     region = country.value if country else None
     examined = (
         (emails or {}).get(given_email) or examine_email(given_email) if given_email else None
@@ -181,7 +188,7 @@ def verify_submission(
     )
     checks = (
         *((_of_field(email, "email", given_email),) if email else ()),
-        *(examined.checks[1:] if examined else ()),  # after the syntax: what the address is
+        *(examined.report[1:] if examined else ()),  # after the syntax: what the address is
         *((domain,) if domain is not None else ()),
         *(
             _of_field(result, field, given)
@@ -192,10 +199,9 @@ def verify_submission(
             )
             if result is not None
         ),
-        *name.checks,
+        *name.report,
         *((agreement,) if agreement is not None else ()),
     )
-    checks = _merge_passed(checks)
     usable = contact.email is not None or contact.phone is not None
     decision = policy.decide(checks, usable_contact=usable)
     return Verdict(
@@ -206,57 +212,6 @@ def verify_submission(
         outcome=decision.outcome,
         review_reasons=decision.review_reasons,
         findings=decision.findings,
-    )
-
-
-# Checks that, when they find nothing, travel as one: their evidence joined. A normal lead's
-# report then reads "not disposable; not a role mailbox; …" in one line per field instead
-# of one check each, and its events (which carry every check to score and router) stay small.
-_MERGED_WHEN_PASSED: dict[str, tuple[str, str]] = {
-    "email_disposable": ("email_address", "email"),
-    "email_role": ("email_address", "email"),
-    "email_free": ("email_address", "email"),
-    "email_typo": ("email_address", "email"),
-    "name_contact_in_name": ("name", "name"),
-    "name_gibberish": ("name", "name"),
-    "name_placeholder": ("name", "name"),
-}
-
-
-def _merge_passed(checks: tuple[Check, ...]) -> tuple[Check, ...]:
-    """Passed checks without findings merged by the group they belong to, in place of the
-    first of them; every other check as it is."""
-    groups: dict[str, list[Check]] = {}
-    quiet: set[int] = set()  # by identity: comparing pydantic models field by field is slow
-    for check in checks:
-        if check.name in _MERGED_WHEN_PASSED and check.status == "passed" and not check.findings:
-            groups.setdefault(_MERGED_WHEN_PASSED[check.name][0], []).append(check)
-            quiet.add(id(check))
-    if not groups:
-        return checks
-    merged: list[Check] = []
-    placed: set[str] = set()
-    for check in checks:
-        group = _MERGED_WHEN_PASSED.get(check.name, ("", ""))[0]
-        members = groups.get(group)
-        if members is None or id(check) not in quiet:
-            merged.append(check)
-        elif group not in placed:
-            placed.add(group)
-            merged.append(_one_check(group, _MERGED_WHEN_PASSED[check.name][1], tuple(members)))
-    return tuple(merged)
-
-
-@functools.lru_cache(maxsize=2048)  # the same passed checks, merged once
-def _one_check(name: str, field: str, members: tuple[Check, ...]) -> Check:
-    if len(members) == 1:
-        return members[0]
-    return Check(
-        name=name,
-        passed=True,
-        status="passed",
-        field=field,
-        evidence="; ".join(dict.fromkeys(m.evidence for m in members)),
     )
 
 

@@ -13,6 +13,9 @@ with evidence a sales manager can read:
 - ``email_typo``: is the domain a likely slip of a common one (gmial.com)? → ``email_typo``,
   with the corrected address as the check's ``suggestion``
 
+The four questions after the syntax also travel merged (:attr:`EmailExamination.report`):
+those that found nothing as one ``email_address`` check.
+
 Only a syntax failure fails (``passed=False``, status "failed"); the other checks run on a
 valid address and pass, "flagged" with their finding when they find something, so the
 verification policy decides what a finding costs. Nothing here does I/O: whether the
@@ -29,6 +32,7 @@ from email_validator import EmailNotValidError, validate_email
 from rapidfuzz.distance import OSA, Indel
 
 from leadflow_shared.events.v1 import Check
+from leadflow_verify.contact.domain.evidence import merge_quiet
 from leadflow_verify.contact.domain.mail_lists import (
     COMMON_DOMAINS,
     FREE_MAIL_DOMAINS,
@@ -37,6 +41,9 @@ from leadflow_verify.contact.domain.mail_lists import (
 )
 
 FIELD = "email"
+# The questions after the syntax, merged into one check when none of them finds anything.
+ADDRESS_CHECK = "email_address"
+_ABOUT_ADDRESS = frozenset({"email_disposable", "email_role", "email_free", "email_typo"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,7 @@ class EmailExamination:
     findings: tuple[str, ...]
     suggestion: str | None
     checks: tuple[Check, ...]
+    report: tuple[Check, ...]  # the checks as they travel: those that found nothing merged
 
     @property
     def syntax(self) -> Check:
@@ -75,7 +83,7 @@ def examine_email(raw: str) -> EmailExamination:
             before=raw,
             evidence=evidence,
         )
-        return EmailExamination(raw, False, None, None, None, None, (), None, (failed,))
+        return EmailExamination(raw, False, None, None, None, None, (), None, (failed,), (failed,))
     address = found.normalized
     local_part = found.local_part
     domain = found.domain
@@ -85,16 +93,16 @@ def examine_email(raw: str) -> EmailExamination:
         syntax += f"; normalised {given!r} to {address!r}"
     disposable, free, fixed_domain = _about_domain(domain, ascii_domain)
     suggestion = f"{local_part}@{fixed_domain}" if fixed_domain else None
-    answers = (
-        _Answer("email_syntax", None, syntax),
+    about = (
         disposable,
         _role_answer(local_part),
         free,
         _typo_answer(domain, fixed_domain, suggestion),
     )
     before, after = (raw, address) if address != raw else (None, None)
-    checks = tuple(_check_of(answer, before, after) for answer in answers)
-    findings = tuple(answer.finding for answer in answers if answer.finding)
+    syntax_answer = _Answer("email_syntax", None, syntax)
+    checks, report = _checks_of((syntax_answer, *about), before, after)
+    findings = tuple(answer.finding for answer in about if answer.finding)
     return EmailExamination(
         given=raw,
         valid=True,
@@ -105,6 +113,7 @@ def examine_email(raw: str) -> EmailExamination:
         findings=findings,
         suggestion=suggestion,
         checks=checks,
+        report=report,
     )
 
 
@@ -122,9 +131,13 @@ def _about_domain(domain: str, ascii_domain: str) -> tuple[_Answer, _Answer, str
     )
 
 
-@functools.lru_cache(maxsize=2048)  # checks are immutable: one per answer and value
-def _check_of(answer: _Answer, before: str | None, after: str | None) -> Check:
-    return answer.check(before, after)
+@functools.lru_cache(maxsize=4096)  # checks are immutable: one set per domain's answers
+def _checks_of(
+    answers: tuple[_Answer, ...], before: str | None, after: str | None
+) -> tuple[tuple[Check, ...], tuple[Check, ...]]:
+    """The answers about an address as checks: one each, and as they travel."""
+    checks = tuple(answer.check(before, after) for answer in answers)
+    return checks, merge_quiet(ADDRESS_CHECK, FIELD, checks, _ABOUT_ADDRESS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +178,9 @@ def _disposable_answer(domain: str, ascii_domain: str, disposable: str | None) -
 def _role_answer(local_part: str) -> _Answer:
     role = role_name(local_part)
     if role is None:
-        evidence = f"{local_part!r} is not a shared role mailbox like info@ or sales@"
+        # The address is in the lead: evidence without it reads the same for every person,
+        # so one domain's answers are one set of checks.
+        evidence = "not a shared role mailbox like info@ or sales@"
         return _Answer("email_role", None, evidence)
     evidence = (
         f"{local_part}@ is a shared role mailbox ({role}), not a named person: "

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from nameparser import HumanName
 
 from leadflow_shared.events.v1 import Check
+from leadflow_verify.contact.domain.evidence import merge_quiet
 from leadflow_verify.contact.domain.gibberish import find_mash, words
 
 GIBBERISH_NAME = "gibberish_name"
 PLACEHOLDER_NAME = "placeholder_name"
 CONTACT_IN_NAME = "contact_in_name"
+# The questions asked of every name, merged into one check "name" when none finds anything.
+_JUDGED = frozenset({"name_contact_in_name", "name_gibberish", "name_placeholder"})
 
 # Lower-case when they stand before another word of a family name: "van der Berg".
 _PARTICLES = frozenset(
@@ -72,6 +75,11 @@ class NameExamination:
         return tuple(dict.fromkeys(code for check in self.checks for code in check.findings))
 
     @property
+    def report(self) -> tuple[Check, ...]:
+        """The checks as they travel: the questions that found nothing as one ``name``."""
+        return merge_quiet("name", "name", self.checks, _JUDGED)
+
+    @property
     def flagged(self) -> bool:
         return any(check.status == "flagged" for check in self.checks)
 
@@ -109,7 +117,9 @@ def examine_name(
         if given is None:
             continue
         after = washed[field_name]
-        contact = _contact_check(field_name, given, after, email)
+        # The lead's email matters only to a name field holding an address; leaving it out
+        # otherwise lets the check of a name seen before be found again.
+        contact = _contact_check(field_name, given, after, email if "@" in given else None)
         checks.append(contact)
         if contact.status == "passed":
             checks.append(_gibberish_check(field_name, given, after))
