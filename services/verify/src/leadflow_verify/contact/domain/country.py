@@ -1,11 +1,14 @@
-"""Country parsing: ISO 3166-1 alpha-2, alpha-3 or an English name → alpha-2.
+"""Country parsing: ISO 3166-1 alpha-2, alpha-3, an English name or the name in one of
+the languages forms are commonly filled in ("Deutschland", "España", "Россия") → alpha-2.
 
+The names in other languages are the ISO 3166 translations that ship with pycountry.
 Matching is exact after folding case, accents, dots and a leading "the"; there is no
 fuzzy matching, so a typo is reported rather than guessed at.
 """
 
 from __future__ import annotations
 
+import gettext
 import unicodedata
 from functools import cache
 
@@ -43,6 +46,16 @@ _ALIASES: dict[str, str] = {
 }
 
 
+# Languages whose names of countries are understood besides English; English names win a
+# clash, then the languages in this order.
+_LANGUAGES = (
+    "de", "fr", "es", "it", "pt", "pt_BR", "nl", "sv", "da", "nb_NO", "nn", "fi", "is",
+    "pl", "cs", "sk", "hu", "ro", "hr", "sl", "sr@latin", "bg", "el", "et", "lv", "lt",
+    "ga", "ca", "tr", "ru", "uk", "ar", "he", "hi", "id", "ms", "vi", "th", "ja", "ko",
+    "zh_CN", "zh_TW",
+)  # fmt: skip
+
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -62,6 +75,16 @@ def _index() -> dict[str, str]:
                 index.setdefault(_fold(value), country.alpha_2)
     for alias, code in _ALIASES.items():
         index.setdefault(alias, code)
+    for language in _LANGUAGES:
+        names = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+        )
+        for country in pycountry.countries:
+            for attribute in ("name", "common_name"):
+                value = getattr(country, attribute, None)
+                translated = names.gettext(value) if value else None
+                if translated and translated != value:
+                    index.setdefault(_fold(translated), country.alpha_2)
     return index
 
 

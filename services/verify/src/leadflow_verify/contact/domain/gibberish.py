@@ -7,6 +7,10 @@ are a strong sign of a real name, and these rules know nothing about those spell
 
 The rules, in the order they are tried (the first that matches gives the reason):
 
+0. ``digits``: the word mixes digits into letters ("Sm1th", "J0hn", "anna2"); an ordinal
+   ("3rd") is no mix. (A field with six digits or more holds a phone number instead, which
+   is its own finding.) This rule alone also judges words that are not plain ASCII.
+
 1. ``keyboard``: the word is a run of at least four neighbouring keys on one row of a
    QWERTY, QWERTZ or AZERTY keyboard, either direction ("asdf", "qwerty", "lkjh"); or one
    of a short list of three-key mashes ("asd", "sdf", "qwe"); or contains a run of at least
@@ -42,6 +46,8 @@ _MASHES_OF_THREE = frozenset(
 )
 _VOWELS = frozenset("aeiouyw")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
+_DIGIT_AND_LETTER = re.compile(r"^(?=\w*\d)(?=\w*[^\W\d_])\w+$")
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$")
 _WORD_SPLIT = re.compile(r"[\s'\u2019`\-.,]+")
 
 
@@ -50,7 +56,7 @@ class Mash:
     """Why one word of a name reads as gibberish."""
 
     word: str
-    rule: str  # keyboard | repeated_letter | repeated_chunk | no_vowel
+    rule: str  # digits | keyboard | repeated_letter | repeated_chunk | no_vowel
     explanation: str
 
 
@@ -127,6 +133,9 @@ def find_mash(name: str) -> Mash | None:
     """The first word of a name that reads as keyboard mashing, or None."""
     for word in words(name):
         plain = word.lower()
+        if _DIGIT_AND_LETTER.match(plain) and not _ORDINAL.match(plain):
+            explanation = f"{word!r} mixes digits into letters: a name has no digits"
+            return Mash(word=word, rule="digits", explanation=explanation)
         if not _ASCII_WORD.match(plain):
             continue  # accents, other scripts, digits: never judged
         for rule, test in _RULES:

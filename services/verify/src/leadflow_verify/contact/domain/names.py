@@ -292,6 +292,11 @@ def _placeholder_reason(first: str | None, last: str | None) -> str | None:
     folded_whole = _fold(whole)
     if folded_whole in _PLACEHOLDER_NAMES:
         return f"{whole!r} is a well-known placeholder name, not a real person"
+    given = [part.replace(".", "").strip() for part in (first, last) if part]
+    # A single letter of a script with case is an initial; one Chinese character is a name.
+    if all(len(part) == 1 and part.lower() != part.upper() for part in given):
+        what = "an initial" if len(given) == 1 else "initials"
+        return f"{whole!r} is {what} only: it names nobody"
     for label, value in (("first name", first), ("last name", last)):
         if value is None or _contact(value) is not None:
             continue  # contact details in a name field are their own finding
