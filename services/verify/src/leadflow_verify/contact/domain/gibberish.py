@@ -134,10 +134,10 @@ def find_mash(name: str) -> Mash | None:
     for word in words(name):
         plain = word.lower()
         if _DIGIT_AND_LETTER.match(plain) and not _ORDINAL.match(plain):
-            explanation = f"{word!r} mixes digits into letters: a name has no digits"
-            return Mash(word=word, rule="digits", explanation=explanation)
+            mixed = f"{word!r} mixes digits into letters: a name has no digits"
+            return Mash(word=word, rule="digits", explanation=mixed)
         if not _ASCII_WORD.match(plain):
-            continue  # accents, other scripts, digits: never judged
+            continue  # accents, other scripts: never judged
         for rule, test in _RULES:
             explanation = test(plain)
             if explanation:
