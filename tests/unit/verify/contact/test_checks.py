@@ -139,6 +139,19 @@ def test_national_phone_is_read_in_the_leads_country() -> None:
     assert "fixed line" in evidence
 
 
+@pytest.mark.parametrize("given", ["+52 1 55 1234 5678", "+521 33 1234 5678"])
+def test_a_mexican_mobile_typed_with_its_old_1_is_read_without_it(given: str) -> None:
+    checked = check_phone(given, "MX")
+
+    assert checked.value == "+52" + given.replace(" ", "")[4:]
+    assert checked.check.passed
+    assert "Mexico dropped in 2019" in checked.check.evidence
+
+
+def test_a_mexican_number_that_is_invalid_without_the_1_stays_invalid() -> None:
+    assert check_phone("+52 1 00 1234 5678", "MX").value is None
+
+
 def test_phone_region_comes_from_a_country_given_by_name() -> None:
     verdict = verify(phone="(202) 456-1111", country="United States")
 

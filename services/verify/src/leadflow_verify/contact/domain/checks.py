@@ -67,6 +67,21 @@ def _phone_failed(given: str, evidence: str) -> Checked:
     return Checked(None, check)
 
 
+_UNKNOWN = phonenumbers.PhoneNumberType.UNKNOWN
+
+
+def _without_old_mexican_mobile_prefix(
+    number: phonenumbers.PhoneNumber,
+) -> phonenumbers.PhoneNumber | None:
+    """A Mexican number typed with the "1" mobiles had after +52 until 2019 (+52 1 55 …),
+    without it, when that makes it valid."""
+    national = str(number.national_number)
+    if number.country_code != 52 or len(national) != 11 or not national.startswith("1"):
+        return None
+    fixed = phonenumbers.PhoneNumber(country_code=52, national_number=int(national[1:]))
+    return fixed if phonenumbers.number_type(fixed) != _UNKNOWN else None
+
+
 def check_phone(raw: str, country: str | None) -> Checked:
     """A phone number read in the lead's country (alpha-2) when known; valid → E.164.
 
@@ -93,12 +108,17 @@ def check_phone(raw: str, country: str | None) -> Checked:
     # A number of no known type is what phonenumbers calls invalid; asking for the type once
     # saves matching the number against its region's patterns twice.
     kind = phonenumbers.number_type(number)
-    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
+    fixed = _without_old_mexican_mobile_prefix(number) if kind == _UNKNOWN else None
+    if fixed is not None:
+        number, kind = fixed, phonenumbers.number_type(fixed)
+    if kind == _UNKNOWN:
         evidence = f"{given!r} is not a valid phone number ({read_as})"
         return _phone_failed(given, evidence)
     region = phonenumbers.region_code_for_number(number)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     evidence = f"valid {_type_name(kind)} number in region {region} ({read_as}): {e164}"
+    if fixed is not None:
+        evidence += "; the mobile '1' after +52, which Mexico dropped in 2019, left out"
     findings: tuple[str, ...] = ()
     # A number valid in the lead's own region is no mismatch, even where several regions
     # share its calling code and its ranges (+1 in the US and Canada, +44 in GB and Jersey).
