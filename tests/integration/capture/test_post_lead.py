@@ -286,3 +286,19 @@ async def test_a_refused_email_says_what_is_wrong_in_plain_words(
     assert response.status_code == 422
     (detail,) = response.json()["error"]["details"]
     assert detail == {"field": "email", "message": "an email address needs a domain after the @"}
+
+
+async def test_a_lead_of_a_double_opt_in_source_says_so_in_its_event(
+    capture: httpx.AsyncClient, capture_db: asyncpg.Connection
+) -> None:
+    flags = {}
+    for source in ("newsletter", "web-form"):
+        response = await capture.post("/v1/leads", json=LEAD, headers={"X-Leadflow-Source": source})
+        assert response.status_code == 202, response.text
+        value = await capture_db.fetchval(
+            "SELECT value FROM capture.outbox WHERE key = $1", response.json()["lead_id"].encode()
+        )
+        event = parse_event(value)
+        assert isinstance(event, LeadCaptured)
+        flags[source] = event.data.double_opt_in
+    assert flags == {"newsletter": True, "web-form": False}

@@ -64,6 +64,13 @@ def test_events_written_before_the_additions_still_parse(event_type: str) -> Non
         assert verified.duplicate_of is None
 
 
+def test_a_lead_captured_before_double_opt_in_existed_still_parses() -> None:
+    raw = sample("lead.captured")
+    raw["data"].pop("double_opt_in")
+    event = parse_event(json.dumps(raw))
+    assert isinstance(event, LeadCaptured) and event.data.double_opt_in is False
+
+
 def test_every_sample_is_an_event_type() -> None:
     names = {p.name.removesuffix(".json") for p in SAMPLES.iterdir() if p.name.endswith(".json")}
     assert names == set(event_types())

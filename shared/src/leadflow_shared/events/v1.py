@@ -161,6 +161,9 @@ class LeadCapturedData(Frozen):
     source_id: str
     submission: LeadSubmission
     context: SubmissionContext
+    # Added within v1: the source asks for double opt-in (verify holds the lead until its
+    # email address is confirmed).
+    double_opt_in: bool = False
 
 
 class LeadVerifiedData(Frozen):

@@ -79,7 +79,10 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
         event = LeadCaptured(
             **new_envelope_fields(producer=NAME, lead_id=lead_id),
             data=LeadCapturedData(
-                source_id=r.source.id, submission=r.submission, context=r.context
+                source_id=r.source.id,
+                submission=r.submission,
+                context=r.context,
+                double_opt_in=r.source.double_opt_in,
             ),
         )
         batch.append(
