@@ -69,6 +69,7 @@ class Infra:
             "config_file": EXAMPLE_CONFIG,
             "database_pool_size": 5,
             "ip_hash_salt": "test-salt-0123456789",
+            "confirm_secret": "test-confirm-secret-0123456789abcdef",
         }
         return cls(**{**values, **overrides})
 

@@ -17,6 +17,7 @@ def show(
     log_dir: Path,
     pages_port: int = 0,
     admin_key_file: Path | None = None,
+    smtp_server: str | None = None,
 ) -> None:
     capture = f"http://127.0.0.1:{ports['capture']}"
     rows = [
@@ -57,6 +58,16 @@ def show(
                 "",
             ]
             if admin_key_file is not None
+            else []
+        ),
+        *(
+            [
+                "Newsletter sign-ups (source newsletter) wait for their confirmation link, mailed",
+                f"through {smtp_server}; to read those mails, start an SMTP server there:",
+                f"  .venv/bin/python -m aiosmtpd -n -l {smtp_server}",
+                "",
+            ]
+            if smtp_server is not None
             else []
         ),
         "Press Ctrl-C to stop.",

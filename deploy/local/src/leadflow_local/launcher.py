@@ -37,6 +37,7 @@ from leadflow_local.processes import Child, log_tail, service_command, spawn, st
 from leadflow_local.readiness import http_ready
 
 INTERRUPTED = 130
+SMTP_PORT = 1025  # where verify sends confirmation mails unless LEADFLOW_SMTP_PORT says
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,10 @@ class _Launch:
             log_dir=o.log_dir,
             pages_port=o.pages_port,
             admin_key_file=self._secret_path("admin-api-key"),
+            smtp_server=(
+                f"{envs['verify'].get('LEADFLOW_SMTP_HOST', '127.0.0.1')}:"
+                f"{envs['verify']['LEADFLOW_SMTP_PORT']}"
+            ),
         )
         return self._supervise()
 
@@ -337,6 +342,9 @@ class _Launch:
         env = {k: v for k, v in os.environ.items() if k != "LEADFLOW_ADMIN_DATABASE_URL"}
         env.setdefault("LEADFLOW_IP_HASH_SALT", self._secret("ip-hash-salt"))
         env.setdefault("LEADFLOW_ADMIN_API_KEY", self._secret("admin-api-key"))
+        env.setdefault("LEADFLOW_CONFIRM_SECRET", self._secret("confirm-secret"))
+        # confirmation mails (double opt-in) wait for an SMTP server here; see the banner
+        env.setdefault("LEADFLOW_SMTP_PORT", str(SMTP_PORT))
         env.setdefault("LEADFLOW_KAFKA_SESSION_TIMEOUT_MS", str(self.o.session_timeout_ms))
         env.update(
             LEADFLOW_DATABASE_URL=service_url(admin_url, service),
@@ -352,8 +360,8 @@ class _Launch:
         return self.o.state_dir / name
 
     def _secret(self, name: str) -> str:
-        """A random secret kept in the state folder (the IP hash salt, the admin API key), so
-        that it stays the same across runs."""
+        """A random secret kept in the state folder (the IP hash salt, the admin API key,
+        the confirmation links' key), so that it stays the same across runs."""
         path = self._secret_path(name)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from leadflow_shared.events import LeadCaptured
 from leadflow_shared.service import Service, Subscription
 from leadflow_verify import NAME, tables
 from leadflow_verify.config import verify_ports
+from leadflow_verify.opt_in.chores import CHORES
 from leadflow_verify.settings import VerifySettings
 
 SERVICE = Service(
@@ -17,4 +18,5 @@ SERVICE = Service(
     routers=["leadflow_verify.contact.endpoints:router"],
     ports=verify_ports,
     api="leadflow_verify.api:verify_api",
+    chores=CHORES,
 )

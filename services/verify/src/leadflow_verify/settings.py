@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from leadflow_shared.settings import ServiceSettings
 from leadflow_verify.contact.dns import parse_nameserver
+from leadflow_verify.opt_in.mailer import TlsMode
 
 
 class VerifySettings(ServiceSettings):
@@ -20,6 +22,41 @@ class VerifySettings(ServiceSettings):
     dns_servers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     dns_timeout_s: float = Field(default=1.0, gt=0, le=30)
     dns_cache_ttl_s: float = Field(default=3600.0, ge=0)
+
+    # Double opt-in. Confirmation links are signed with confirm_secret: without it no mail
+    # goes out, and verify refuses to start when the configuration file asks for double
+    # opt-in. The links point at public_url (default: this API's own address).
+    confirm_secret: SecretStr | None = Field(default=None, min_length=32)
+    public_url: str | None = None
+    # The SMTP server confirmation mails go through.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: TlsMode = "auto"
+    smtp_timeout_s: float = Field(default=10.0, gt=0, le=120)
+
+    @field_validator(
+        "confirm_secret", "public_url", "smtp_username", "smtp_password", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(f"public_url must be an http(s) address, got {url!r}")
+        return url.rstrip("/")
+
+    @property
+    def link_base(self) -> str:
+        """Where confirmation links point: ``public_url``, else this API's own address."""
+        return self.public_url or f"http://{self.http_host}:{self.http_port}"
 
     @field_validator("dns_servers", mode="before")
     @classmethod

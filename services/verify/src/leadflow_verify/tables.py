@@ -2,7 +2,16 @@
 
 from leadflow_verify.contact.tables import verifications
 from leadflow_verify.dedupe.tables import people
+from leadflow_verify.opt_in.tables import confirmations
 from leadflow_verify.schema import inbox, metadata, outbox
 from leadflow_verify.suppression.tables import suppressions
 
-__all__ = ["inbox", "metadata", "outbox", "people", "suppressions", "verifications"]
+__all__ = [
+    "confirmations",
+    "inbox",
+    "metadata",
+    "outbox",
+    "people",
+    "suppressions",
+    "verifications",
+]

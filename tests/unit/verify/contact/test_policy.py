@@ -51,6 +51,8 @@ def test_no_usable_contact_always_rejects_naming_each_failed_contact() -> None:
     [
         ({"review": ["disposable"]}, r"unknown findings \['disposable'\]"),
         ({"reject": ["no_usable_contact"]}, "always rejects"),
+        ({"review": ["unconfirmed"]}, "unconfirmed always rejects"),
+        ({"reject": ["no_email_to_confirm"]}, "no_email_to_confirm always rejects"),
         ({"reject": [], "review": ["suppressed"]}, "suppressed always rejects"),
         ({"review": ["duplicate"]}, "duplicate only flags"),
         ({"reject": ["free_mail"], "review": ["free_mail"]}, "both reject and send to review"),
@@ -66,5 +68,9 @@ def test_a_policy_that_makes_no_sense_is_refused_clearly(
 
 def test_the_example_configuration_states_the_default_policy() -> None:
     config = load_config(EXAMPLE_CONFIG, VerifyConfig)
-    assert config.verification == VerificationPolicy()
+    default = VerificationPolicy()
+    assert (config.verification.reject, config.verification.review) == (
+        default.reject,
+        default.review,
+    )
     assert config.verification.review <= FINDINGS.keys()

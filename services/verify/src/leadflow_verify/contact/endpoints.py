@@ -37,7 +37,8 @@ async def get_summary(
 @router.get("/v1/verifications/{lead_id}")
 async def get_report(lead_id: uuid.UUID, uow: UoW) -> VerificationOut:
     """A lead's data-wash report: every check with its evidence (value before and after,
-    what was looked up), its findings, the outcome and why, and the lead it repeats."""
+    what was looked up), its findings, the outcome and why, the lead it repeats, and where
+    its double opt-in stands (``awaiting_confirmation`` while it waits)."""
     found = await verification_of(uow, lead_id)
     if found is None:
         raise NotFound(f"no verification for lead {lead_id}")

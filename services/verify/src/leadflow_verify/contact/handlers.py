@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from leadflow_shared.events import (
@@ -18,6 +19,7 @@ from leadflow_shared.events import (
 )
 from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
+from leadflow_shared.ports import Clock
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
 from leadflow_verify.contact.dns import (
@@ -37,11 +39,16 @@ from leadflow_verify.contact.domain.verdict import SUPPRESSED, Verdict
 from leadflow_verify.contact.repository import Verification, VerificationRepository
 from leadflow_verify.dedupe.domain.identity import Link, identity_of, link_repeats
 from leadflow_verify.dedupe.repository import PeopleRepository
+from leadflow_verify.opt_in.domain.confirmation import Confirmation, awaiting, confirmable
+from leadflow_verify.opt_in.domain.policy import DEFAULT_DOUBLE_OPT_IN, DoubleOptIn
+from leadflow_verify.opt_in.handlers import hold
+from leadflow_verify.opt_in.repository import Held
 from leadflow_verify.suppression.domain import entries_of
 from leadflow_verify.suppression.repository import SuppressionRepository
 
 log = get_logger(__name__)
 OFFLINE = OfflineMailDomainResolver()
+SYSTEM_CLOCK = Clock()
 
 
 async def verify_leads(
@@ -50,11 +57,17 @@ async def verify_leads(
     *,
     policy: VerificationPolicy = DEFAULT_POLICY,
     mail: MailDomainResolver = OFFLINE,
+    double_opt_in: DoubleOptIn = DEFAULT_DOUBLE_OPT_IN,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> None:
     """Check a batch of captured leads, link repeats to their person's first lead, and
     store the verdicts (one statement each); publish ``lead.verified`` (verified or sent
     to review) or ``lead.rejected`` for each lead verified now. A lead verified before,
-    under another event id, keeps its first verdict and publishes nothing twice."""
+    under another event id, keeps its first verdict and publishes nothing twice.
+
+    An accepted lead whose source asks for double opt-in publishes nothing yet: it is held
+    (``awaiting_confirmation``) with the ``lead.verified`` it will publish once its email
+    address is confirmed; without a valid address it is rejected."""
     captured = first_per_lead(events)
     emails = examine_emails(event.data.submission for event in captured)
     mail_domains = await _mail_domains(mail, emails.values())
@@ -65,6 +78,10 @@ async def verify_leads(
             for event in captured
         ],
     )
+    verdicts = [
+        confirmable(verdict) if event.data.double_opt_in else verdict
+        for event, verdict in zip(captured, verdicts, strict=True)
+    ]
     people = PeopleRepository(uow)
     identities = [
         identity_of(event.lead_id, verdict.contact)
@@ -76,7 +93,14 @@ async def verify_leads(
         _linked(event.lead_id, event.occurred_at, verdict, links.get(event.lead_id))
         for event, verdict in zip(captured, verdicts, strict=True)
     ]
-    stored = await VerificationRepository(uow).add_new(verifications)
+    held = {
+        event.lead_id
+        for event, verification in zip(captured, verifications, strict=True)
+        if event.data.double_opt_in and verification.verdict.accepted
+    }
+    stored = await VerificationRepository(uow).add_new(
+        [replace(v, verdict=awaiting(v.verdict)) if v.lead_id in held else v for v in verifications]
+    )
     await people.add(
         [
             (i, links[i.lead_id].first_lead_id if i.lead_id in links else i.lead_id)
@@ -84,9 +108,16 @@ async def verify_leads(
             if i.lead_id in stored
         ]
     )
+    holding: list[Held] = []
+    now = clock.now()
     for event, verification in zip(captured, verifications, strict=True):
-        if event.lead_id in stored:
+        if event.lead_id not in stored:
+            continue
+        if event.lead_id in held:
+            holding.append(_held(event, verification, double_opt_in, now))
+        else:
             _publish(uow, event, verification)
+    await hold(uow, holding)
 
 
 async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[Verdict]:
@@ -122,6 +153,24 @@ def _linked(lead_id: uuid.UUID, at: datetime, verdict: Verdict, link: Link | Non
     return Verification(lead_id, repeat(verdict, link.match), at, link.first_lead_id, link.match)
 
 
+def _held(
+    event: LeadCaptured, verification: Verification, policy: DoubleOptIn, now: datetime
+) -> Held:
+    """A lead to hold until its email address is confirmed, with the ``lead.verified`` data
+    it will publish then."""
+    data = _verified(event, verification)
+    assert data.contact.email is not None  # a lead without one cannot be held (confirmable)
+    confirmation = Confirmation(
+        lead_id=event.lead_id,
+        source_id=event.data.source_id,
+        email=data.contact.email,
+        held=data,
+        requested_at=now,
+        expires_at=now + policy.window(event.data.source_id),
+    )
+    return Held(confirmation, correlation_id=event.correlation_id, causation_id=event.id)
+
+
 def _publish(uow: UnitOfWork, event: LeadCaptured, verification: Verification) -> None:
     verdict = verification.verdict
     envelope = new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event)
@@ -141,25 +190,27 @@ def _publish(uow: UnitOfWork, event: LeadCaptured, verification: Verification) -
         )
         uow.publish(Topics.REJECTED, rejected)
         return
+    uow.publish(Topics.VERIFIED, LeadVerified(**envelope, data=_verified(event, verification)))
+
+
+def _verified(event: LeadCaptured, verification: Verification) -> LeadVerifiedData:
+    verdict = verification.verdict
+    captured = event.data
     submission = captured.submission
-    verified = LeadVerified(
-        **envelope,
-        data=LeadVerifiedData(
-            source_id=captured.source_id,
-            contact=verdict.contact,
-            checks=verdict.checks,
-            cta=submission.cta,
-            utm=submission.utm,
-            consent=submission.consent,
-            bant=submission.bant,
-            message=submission.message,
-            custom=submission.custom,
-            received_at=captured.context.received_at,
-            outcome="needs_review" if verdict.outcome == "needs_review" else "verified",
-            review_reasons=verdict.review_reasons,
-            findings=verdict.findings,
-            duplicate_of=verification.duplicate_of,
-            duplicate_match=verification.duplicate_match,
-        ),
+    return LeadVerifiedData(
+        source_id=captured.source_id,
+        contact=verdict.contact,
+        checks=verdict.checks,
+        cta=submission.cta,
+        utm=submission.utm,
+        consent=submission.consent,
+        bant=submission.bant,
+        message=submission.message,
+        custom=submission.custom,
+        received_at=captured.context.received_at,
+        outcome="needs_review" if verdict.outcome == "needs_review" else "verified",
+        review_reasons=verdict.review_reasons,
+        findings=verdict.findings,
+        duplicate_of=verification.duplicate_of,
+        duplicate_match=verification.duplicate_match,
     )
-    uow.publish(Topics.VERIFIED, verified)

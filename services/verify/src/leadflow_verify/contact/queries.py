@@ -4,15 +4,30 @@ none of the checks)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify.contact.repository import Summary, Verification, VerificationRepository
+from leadflow_verify.opt_in.domain.confirmation import Confirmation
+from leadflow_verify.opt_in.repository import ConfirmationRepository
 
 
-async def verification_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Verification | None:
+@dataclass(frozen=True)
+class Report:
+    """A lead's verdict, and its double opt-in when its source asked for one."""
+
+    verification: Verification
+    confirmation: Confirmation | None
+
+
+async def verification_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Report | None:
     async with uow:
-        return await VerificationRepository(uow).get(lead_id)
+        found = await VerificationRepository(uow).get(lead_id)
+        if found is None:
+            return None
+        held = await ConfirmationRepository(uow).get(lead_id)
+        return Report(found, held.confirmation if held is not None else None)
 
 
 async def summary_of(uow: UnitOfWork, since: datetime, until: datetime) -> Summary:

@@ -4,7 +4,7 @@ counted over a period."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +58,14 @@ FROM unnest({", ".join(f"${n}::{t}[]" for n, t in enumerate(_COLUMNS.values(), 1
     AS given({", ".join(_COLUMNS)})
 ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id
 """
+_SETTLE = f"""
+UPDATE {verifications.fullname} AS v
+SET accepted = s.accepted, checks = s.checks, reasons = s.reasons, outcome = s.outcome,
+    findings = string_to_array(s.findings, ' '), review_reasons = s.review_reasons
+FROM unnest($1::uuid[], $2::boolean[], $3::json[], $4::json[], $5::text[], $6::text[], $7::json[])
+    AS s(lead_id, accepted, checks, reasons, outcome, findings, review_reasons)
+WHERE v.lead_id = s.lead_id
+"""
 _OUTCOMES = f"""
 SELECT outcome, count(*) FROM {verifications.fullname}
 WHERE verified_at >= $1 AND verified_at < $2 GROUP BY outcome
@@ -95,6 +103,23 @@ class VerificationRepository:
                 v.duplicate_match.model_dump_json() if v.duplicate_match else None
                 for v in verifications
             ],
+        )
+
+    async def settle(self, verdicts: Mapping[uuid.UUID, Verdict]) -> None:
+        """Replace the verdicts of leads decided later (a held lead confirmed or expired):
+        one statement; contact, repeat link and time of verification stay."""
+        if not verdicts:
+            return
+        given = list(verdicts.values())
+        await (await self.uow.driver()).execute(
+            _SETTLE,
+            list(verdicts),
+            [v.accepted for v in given],
+            [_json_list(v.checks) for v in given],
+            [_json_list(v.reasons) for v in given],
+            [v.outcome for v in given],
+            [" ".join(v.findings) for v in given],
+            [_json_list(v.review_reasons) for v in given],
         )
 
     async def get(self, lead_id: uuid.UUID) -> Verification | None:

@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 from leadflow_shared.events.v1 import Check, ContactDetails, DuplicateMatch, Reason
 from leadflow_verify.contact.domain.policy import FINDINGS, Outcome
-from leadflow_verify.contact.repository import Summary, Verification
+from leadflow_verify.contact.queries import Report
+from leadflow_verify.contact.repository import Summary
+from leadflow_verify.opt_in.schemas import ConfirmationOut
 
 
 class VerificationOut(BaseModel):
@@ -26,9 +28,13 @@ class VerificationOut(BaseModel):
     duplicate_of: uuid.UUID | None = Field(description="the first lead of the same person")
     duplicate_match: DuplicateMatch | None
     verified_at: datetime
+    double_opt_in: ConfirmationOut | None = Field(
+        description="where its confirmation stands, when its source asks for double opt-in"
+    )
 
     @classmethod
-    def of(cls, verification: Verification) -> VerificationOut:
+    def of(cls, report: Report) -> VerificationOut:
+        verification, confirmation = report.verification, report.confirmation
         verdict = verification.verdict
         return cls(
             lead_id=verification.lead_id,
@@ -42,6 +48,7 @@ class VerificationOut(BaseModel):
             duplicate_of=verification.duplicate_of,
             duplicate_match=verification.duplicate_match,
             verified_at=verification.verified_at,
+            double_opt_in=ConfirmationOut.of(confirmation) if confirmation else None,
         )
 
 

@@ -37,6 +37,20 @@ _ADD = insert_unnest(
     },
     "ON CONFLICT (lead_id) DO NOTHING",
 )
+# A lead that will not be routed after all is nobody's first lead: its repeats get the
+# earliest of themselves as their person's first lead.
+_FORGET = f"""
+WITH gone AS (
+    DELETE FROM {people.fullname} WHERE lead_id = ANY($1::uuid[]) RETURNING lead_id
+), heirs AS (
+    SELECT DISTINCT ON (first_lead_id) first_lead_id AS old, lead_id AS heir
+    FROM {people.fullname}
+    WHERE first_lead_id = ANY($1::uuid[]) AND lead_id <> ALL($1::uuid[])
+    ORDER BY first_lead_id, seen_at, lead_id
+)
+UPDATE {people.fullname} AS p SET first_lead_id = heirs.heir
+FROM heirs WHERE p.first_lead_id = heirs.old AND p.lead_id <> ALL($1::uuid[])
+"""
 
 
 class PeopleRepository:
@@ -76,3 +90,8 @@ class PeopleRepository:
             [i.company for i, _ in identities],
             [i.block for i, _ in identities],
         )
+
+    async def forget(self, lead_ids: Sequence[uuid.UUID]) -> None:
+        """Forget these leads' identities (one statement): no later lead repeats them."""
+        if lead_ids:
+            await (await self.uow.driver()).execute(_FORGET, list(lead_ids))

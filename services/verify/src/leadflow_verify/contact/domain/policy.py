@@ -23,6 +23,9 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from leadflow_shared.events.v1 import Check, Reason
 
 NO_USABLE_CONTACT = "no_usable_contact"
+# Double opt-in's (the opt_in feature): they always reject, whatever the policy says.
+NO_EMAIL_TO_CONFIRM = "no_email_to_confirm"
+UNCONFIRMED = "unconfirmed"
 
 # Every finding a check can raise, and what it means.
 FINDINGS: dict[str, str] = {
@@ -44,9 +47,14 @@ FINDINGS: dict[str, str] = {
     "invalid_website": "the website is not a web address",
     "duplicate": "the same person as an earlier lead",
     "suppressed": "on the do-not-contact list",
+    NO_EMAIL_TO_CONFIRM: "the source asks for double opt-in, and no valid email address is "
+    "there to confirm",
+    UNCONFIRMED: "the email address was not confirmed in time (double opt-in)",
 }
 
-Outcome = Literal["verified", "needs_review", "rejected"]
+# awaiting_confirmation: accepted, held until its email address is confirmed (double
+# opt-in); it then becomes verified or needs_review, or rejected when its time runs out.
+Outcome = Literal["verified", "needs_review", "rejected", "awaiting_confirmation"]
 
 
 class VerificationPolicy(BaseModel):
@@ -65,8 +73,9 @@ class VerificationPolicy(BaseModel):
         unknown = sorted(codes - FINDINGS.keys())
         if unknown:
             raise ValueError(f"unknown findings {unknown}; known: {', '.join(sorted(FINDINGS))}")
-        if NO_USABLE_CONTACT in codes:
-            raise ValueError(f"{NO_USABLE_CONTACT} always rejects; it is not configurable")
+        for always in (NO_USABLE_CONTACT, NO_EMAIL_TO_CONFIRM, UNCONFIRMED):
+            if always in codes:
+                raise ValueError(f"{always} always rejects; it is not configurable")
         if "duplicate" in codes:
             raise ValueError("duplicate only flags: a repeat is linked to its first lead")
         return codes

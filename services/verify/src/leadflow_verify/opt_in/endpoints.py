@@ -1,0 +1,49 @@
+"""opt_in's HTTP API: ``GET /v1/confirm/{token}``, the link in a confirmation mail. It
+answers a person, not a program: an HTML page whatever happens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from leadflow_shared.ports import Clock
+from leadflow_shared.service import Runtime
+from leadflow_shared.service.app import UoW
+from leadflow_verify.opt_in import pages
+from leadflow_verify.opt_in.domain.links import ConfirmationLinks, InvalidToken
+from leadflow_verify.opt_in.handlers import ConfirmationExpired, UnknownConfirmation, confirm
+
+PAGES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "confirmed now, or before", "content": {"text/html": {}}},
+    400: {"description": "not a valid link (cut short or changed)", "content": {"text/html": {}}},
+    404: {"description": "nothing to confirm for this link", "content": {"text/html": {}}},
+    410: {"description": "the link has expired", "content": {"text/html": {}}},
+    503: {"description": "confirmation is not set up", "content": {"text/html": {}}},
+}
+
+
+def router(runtime: Runtime[Any]) -> APIRouter:
+    api = APIRouter(tags=["double opt-in"])
+    links = runtime.ports.get("links")
+    clock = runtime.port("clock", Clock)
+
+    @api.get("/v1/confirm/{token}", response_class=HTMLResponse, responses=PAGES)
+    async def confirm_address(token: str, uow: UoW) -> HTMLResponse:
+        """Confirm the email address a double opt-in mail was sent to: the held lead is
+        published (``lead.verified``) and the person sees a thank-you page. Following the
+        link again changes nothing."""
+        if not isinstance(links, ConfirmationLinks):
+            return pages.render(pages.UNAVAILABLE)
+        try:
+            done = await confirm(uow, token, links=links, now=clock.now())
+        except InvalidToken:
+            return pages.render(pages.INVALID)
+        except UnknownConfirmation:
+            return pages.render(pages.UNKNOWN)
+        except ConfirmationExpired:
+            return pages.render(pages.EXPIRED)
+        return pages.render(pages.CONFIRMED if done.first_time else pages.ALREADY_CONFIRMED)
+
+    return api
