@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from leadflow_shared.events import Topics
 from leadflow_verify.service import SERVICE as VERIFY
 from leadflow_verify.settings import VerifySettings
 from tests.conftest import Infra
+from tests.smtp_server import Mailbox, smtp_server
 from tests.support import wait_for_events
 
 
@@ -29,6 +30,8 @@ from tests.support import wait_for_events
 class Pipeline:
     infra: Infra
     capture: httpx.AsyncClient
+    mailbox: Mailbox  # where verify's confirmation mails (double opt-in) go
+    verify_settings: VerifySettings
 
     async def post_lead(self, body: dict[str, Any], source: str = "web-form") -> uuid.UUID:
         response = await self.capture.post(
@@ -38,12 +41,20 @@ class Pipeline:
         return uuid.UUID(response.json()["lead_id"])
 
 
+@pytest.fixture(scope="package")
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server verify's confirmation mails (double opt-in) go to."""
+    with smtp_server() as server:
+        yield server
+
+
 @pytest.fixture(scope="package")  # its relays must not drain outboxes other tests inspect
-async def pipeline(infra_env: Infra) -> AsyncIterator[Pipeline]:
+async def pipeline(infra_env: Infra, mailbox: Mailbox) -> AsyncIterator[Pipeline]:
     stop = asyncio.Event()
+    verify = infra_env.settings(VerifySettings, "verify", smtp_port=mailbox.port, smtp_tls="none")
     workers = [
         CAPTURE.run_consumer(infra_env.settings(CaptureSettings, "capture"), stop),
-        VERIFY.run_consumer(infra_env.settings(VerifySettings, "verify"), stop),
+        VERIFY.run_consumer(verify, stop),
         SCORE.run_consumer(infra_env.settings(ScoreSettings, "score"), stop),
         ROUTER.run_consumer(infra_env.settings(RouterSettings, "router"), stop),
     ]
@@ -51,7 +62,7 @@ async def pipeline(infra_env: Infra) -> AsyncIterator[Pipeline]:
     app = CAPTURE.create_app(infra_env.settings(CaptureSettings, "capture"))
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://capture") as client:
-        pipeline = Pipeline(infra_env, client)
+        pipeline = Pipeline(infra_env, client, mailbox, verify)
         try:
             # The first consumer-group joins take a few seconds: wait for one lead to pass.
             warm_up = await pipeline.post_lead({"email": "warm.up@example.com", "country": "US"})

@@ -166,7 +166,7 @@ def _held(row: Any) -> Held:
         lead_id=row["lead_id"],
         source_id=row["source_id"],
         email=row["email"],
-        held=LeadVerifiedData.model_validate_json(row["held"]),
+        held=LeadVerifiedData.model_validate(row["held"]),
         requested_at=row["requested_at"],
         expires_at=row["expires_at"],
         state=row["state"],

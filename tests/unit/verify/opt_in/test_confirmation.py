@@ -1,0 +1,226 @@
+"""Double opt-in's decisions on plain data: which leads can be held, their verdict once
+confirmed or expired, the mail, the windows and the retries."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from leadflow_shared.config import ConfigError
+from leadflow_shared.events.v1 import Check, ContactDetails, LeadVerifiedData, Reason
+from leadflow_verify.config import verify_ports
+from leadflow_verify.contact.domain.verdict import Verdict
+from leadflow_verify.opt_in.domain.confirmation import (
+    Confirmation,
+    awaiting,
+    confirmable,
+    confirmed,
+    expired,
+    retry_delay,
+    verdict_of,
+)
+from leadflow_verify.opt_in.domain.links import ConfirmationLinks
+from leadflow_verify.opt_in.domain.mail import confirmation_mail
+from leadflow_verify.opt_in.domain.policy import DoubleOptIn
+from leadflow_verify.settings import VerifySettings
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+EMAIL_CHECK = Check(name="email_syntax", passed=True, status="passed", evidence="valid")
+
+
+def verdict(email: str | None = "ana@example.com", **changes: object) -> Verdict:
+    base = Verdict(
+        accepted=True,
+        contact=ContactDetails(email=email, phone="+4520123456", first_name="Ana"),
+        checks=(EMAIL_CHECK,),
+        reasons=(),
+        outcome="needs_review",
+        review_reasons=(Reason(code="free_mail", message="x"),),
+        findings=("free_mail",),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def held(**changes: object) -> Confirmation:
+    data = LeadVerifiedData(
+        source_id="newsletter",
+        contact=ContactDetails(email="ana@example.com", first_name="Ana"),
+        checks=(EMAIL_CHECK,),
+        received_at=NOW,
+        outcome="needs_review",
+        findings=("free_mail",),
+    )
+    values: dict[str, object] = {
+        "lead_id": uuid.uuid4(),
+        "source_id": "newsletter",
+        "email": "ana@example.com",
+        "held": data,
+        "requested_at": NOW,
+        "expires_at": NOW + timedelta(hours=48),
+        **changes,
+    }
+    return Confirmation(**values)  # type: ignore[arg-type]
+
+
+def test_a_lead_with_an_address_is_held_as_it_was_decided() -> None:
+    decided = verdict()
+    assert confirmable(decided) is decided
+    stored = awaiting(decided)
+    assert stored.outcome == "awaiting_confirmation" and stored.accepted
+    assert stored.checks == decided.checks and stored.findings == decided.findings
+
+
+def test_a_lead_with_no_address_to_confirm_is_rejected_and_says_why() -> None:
+    rejected = confirmable(verdict(email=None))
+    assert not rejected.accepted and rejected.outcome == "rejected"
+    assert [r.code for r in rejected.reasons] == ["no_email_to_confirm"]
+    assert rejected.review_reasons == ()
+    assert rejected.findings == ("free_mail", "no_email_to_confirm")
+    assert rejected.contact.phone == "+4520123456"  # kept, as for any rejected lead
+
+
+def test_a_lead_rejected_anyway_keeps_its_own_reasons() -> None:
+    already = verdict(
+        email=None, accepted=False, outcome="rejected", reasons=(Reason(code="r", message="m"),)
+    )
+    assert confirmable(already) is already
+
+
+def test_confirmed_data_is_the_held_data_with_a_check_saying_when() -> None:
+    c = held()
+    at = NOW + timedelta(hours=3, minutes=5)
+    data = confirmed(c, at)
+    assert data.checks[:-1] == c.held.checks and data.outcome == "needs_review"
+    check = data.checks[-1]
+    assert check.name == "double_opt_in" and check.passed and check.status == "passed"
+    assert check.field == "email" and check.after == "ana@example.com"
+    assert "2026-12-02T12:05:00+00:00" in check.evidence
+    assert "2026-12-02T09:00:00+00:00" in check.evidence
+    stored = verdict_of(data)
+    assert stored.accepted and stored.outcome == "needs_review" and stored.checks == data.checks
+
+
+@pytest.mark.parametrize(
+    ("mail", "says"),
+    [
+        ({"mail": "sent", "sent_at": NOW}, "the link mailed at 2026-12-02T09:00:00+00:00 was not"),
+        ({"mail": "undeliverable", "mail_error": "550 no such"}, "refused the confirmation mail"),
+        ({"attempts": 7, "mail_error": "connection refused"}, "7 tries; last error: connection"),
+    ],
+)
+def test_an_expired_lead_is_rejected_as_unconfirmed_saying_what_became_of_its_mail(
+    mail: dict[str, object], says: str
+) -> None:
+    rejected = expired(held(**mail))
+    assert not rejected.accepted and rejected.outcome == "rejected"
+    assert [(r.code, r.field) for r in rejected.reasons] == [("unconfirmed", "email")]
+    assert "not confirmed within 48 hours" in rejected.reasons[0].message
+    assert rejected.findings == ("free_mail", "unconfirmed")
+    check = rejected.checks[-1]
+    assert check.name == "double_opt_in" and not check.passed and check.status == "failed"
+    assert check.findings == ("unconfirmed",) and says in check.evidence
+
+
+def test_retries_wait_longer_each_time_up_to_a_quarter_of_an_hour() -> None:
+    waits = [retry_delay(n).total_seconds() for n in range(1, 10)]
+    assert waits[:5] == [30, 60, 120, 240, 480]
+    assert waits[5:] == [900] * 4
+    assert retry_delay(10_000) == timedelta(minutes=15)
+
+
+def test_each_source_may_have_its_own_window() -> None:
+    policy = DoubleOptIn(confirm_within_hours=24, confirm_within_hours_by_source={"events": 2})
+    assert policy.window("newsletter") == timedelta(hours=24)
+    assert policy.window("events") == timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"sender": "nobody"}, "sender must be an email address"),
+        ({"sender": "a@b.example\r\nBcc: x@y.example"}, "sender must be an email address"),
+        ({"subject": "Hi\nBcc: x@y.example"}, "subject must be one line"),
+        ({"confirm_within_hours": 0}, "greater than 0"),
+        ({"confirm_within_hours": 24 * 31}, "less than or equal to 720"),
+        ({"confirm_within_hours_by_source": {"x": -1}}, "x: hours must be above 0"),
+        ({"double_opt_in": True}, "Extra inputs are not permitted"),
+    ],
+)
+def test_a_configuration_that_makes_no_sense_is_refused(
+    raw: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        DoubleOptIn.model_validate(raw)
+
+
+def test_the_mail_greets_the_person_and_carries_the_link_and_its_deadline() -> None:
+    policy = DoubleOptIn(sender="News <news@example.com>", subject="Confirm, please")
+    link = ConfirmationLinks("k" * 32, "http://127.0.0.1:8001").link(uuid.uuid4(), NOW)
+    mail = confirmation_mail(
+        policy, to="ana@example.com", first_name="Ana", link=link, expires_at=NOW
+    )
+    assert mail["From"] == "News <news@example.com>" and mail["To"] == "ana@example.com"
+    assert mail["Subject"] == "Confirm, please" and mail["Message-ID"].endswith("@example.com>")
+    body = mail.get_content()
+    assert body.startswith("Hello Ana,") and f"\n{link}\n" in body
+    assert "02 December 2026, 09:00 UTC" in body
+    anonymous = confirmation_mail(
+        policy, to="x@example.com", first_name=None, link=link, expires_at=NOW
+    )
+    assert anonymous.get_content().startswith("Hello,\n")
+
+
+def config_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "leadflow.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_verify_refuses_to_start_when_double_opt_in_is_configured_without_a_secret(
+    tmp_path: Path,
+) -> None:
+    path = config_file(tmp_path, "verification:\n  double_opt_in: {confirm_within_hours: 24}\n")
+    settings = VerifySettings(database_url="postgresql://x@127.0.0.1/x", config_file=path)
+    with pytest.raises(ConfigError, match="needs LEADFLOW_CONFIRM_SECRET"):
+        verify_ports(settings)
+    secret = SecretStr("s" * 32)
+    ports = verify_ports(settings.model_copy(update={"confirm_secret": secret}))
+    assert isinstance(ports["links"], ConfirmationLinks)
+    assert ports["links"].base_url == "http://127.0.0.1:8001"  # the API's own address
+    assert ports["double_opt_in"] == DoubleOptIn(confirm_within_hours=24)
+
+
+def test_without_the_section_no_secret_is_needed_and_no_link_can_be_made(tmp_path: Path) -> None:
+    path = config_file(tmp_path, "verification:\n  reject: [suppressed]\n")
+    settings = VerifySettings(database_url="postgresql://x@127.0.0.1/x", config_file=path)
+    ports = verify_ports(settings)
+    assert ports["links"] is None and ports["double_opt_in"] == DoubleOptIn()
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"confirm_secret": "too-short"}, "at least 32 items"),
+        ({"public_url": "ftp://x.example"}, r"public_url must be an http\(s\) address"),
+        ({"smtp_tls": "sometimes"}, "'auto', 'starttls', 'tls' or 'none'"),
+    ],
+)
+def test_unsafe_or_unusable_mail_settings_are_refused(env: dict[str, str], problem: str) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        VerifySettings(database_url="postgresql://x@127.0.0.1/x", **env)  # type: ignore[arg-type]
+
+
+def test_empty_settings_are_unset_and_the_public_url_loses_its_last_slash() -> None:
+    settings = VerifySettings(
+        database_url="postgresql://x@127.0.0.1/x",
+        confirm_secret="",
+        smtp_password="",
+        public_url="https://leads.example.com/",
+    )
+    assert settings.confirm_secret is None and settings.smtp_password is None
+    assert settings.link_base == "https://leads.example.com"
