@@ -173,6 +173,12 @@ def test_the_mail_greets_the_person_and_carries_the_link_and_its_deadline() -> N
         policy, to="x@example.com", first_name=None, link=link, expires_at=NOW
     )
     assert anonymous.get_content().startswith("Hello,\n")
+    for name in ("Ana", "Zoë"):  # the link stays whole on its line, whatever the name
+        raw = confirmation_mail(
+            policy, to="z@example.com", first_name=name, link=link, expires_at=NOW
+        ).as_bytes()
+        assert f"\r\n{link}\r\n".encode() in raw
+        assert f"Hello {name},".encode() in raw
 
 
 def config_file(tmp_path: Path, text: str) -> Path:

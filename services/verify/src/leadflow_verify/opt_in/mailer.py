@@ -70,5 +70,7 @@ class SmtpMailer(Mailer):
             raise MailNotSent(f"recipient refused: {refusals}", permanent=permanent) from exc
         except aiosmtplib.SMTPResponseException as exc:
             raise MailNotSent(f"{self.host}:{self.port} answered {exc.code} {exc.message}") from exc
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise MailNotSent(f"{self.host}:{self.port}: {exc}") from exc
+        except aiosmtplib.SMTPException as exc:  # its message names the server
+            raise MailNotSent(str(exc)) from exc
+        except (OSError, TimeoutError) as exc:
+            raise MailNotSent(f"{self.host}:{self.port}: {exc!r}") from exc

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from leadflow_verify.opt_in.domain.policy import DoubleOptIn
+
+# Lines up to SMTP's limit, so that the link stays whole on one line (not wrapped by
+# quoted-printable), even for whoever reads the raw mail.
+MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998)
 
 
 def confirmation_mail(
@@ -18,7 +23,7 @@ def confirmation_mail(
     expires_at: datetime,
 ) -> EmailMessage:
     """A plain-text mail asking ``to`` to confirm their address by following ``link``."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = policy.sender
     message["To"] = to
     message["Subject"] = policy.subject
@@ -26,8 +31,8 @@ def confirmation_mail(
     # Mail software should not answer this mail with an out-of-office note.
     message["Auto-Submitted"] = "auto-generated"
     greeting = f"Hello {first_name}," if first_name else "Hello,"
-    deadline = expires_at.strftime("%d %B %Y, %H:%M UTC")
-    message.set_content(
+    deadline = expires_at.astimezone(UTC).strftime("%d %B %Y, %H:%M UTC")
+    text = (
         f"{greeting}\n\n"
         f"please confirm that {to} is your email address and that you asked to hear from us:\n"
         f"\n{link}\n\n"
@@ -35,4 +40,5 @@ def confirmation_mail(
         "If you did not ask for this, ignore this mail: without your confirmation nothing "
         "more happens, and your details are not passed on.\n"
     )
+    message.set_content(text, cte=None if text.isascii() else "8bit")
     return message
