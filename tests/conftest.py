@@ -70,6 +70,9 @@ class Infra:
             "database_pool_size": 5,
             "ip_hash_salt": "test-salt-0123456789",
             "confirm_secret": "test-confirm-secret-0123456789abcdef",
+            # Nothing listens on port 1: a verify consumer of a test that starts no SMTP
+            # server of its own (tests/smtp_server.py) sends its confirmation mails nowhere.
+            "smtp_port": 1,
         }
         return cls(**{**values, **overrides})
 
