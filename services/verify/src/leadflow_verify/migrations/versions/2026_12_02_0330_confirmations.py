@@ -1,8 +1,9 @@
-"""double opt-in: a confirmation per held lead
+"""double opt-in: a confirmation per held lead (its held event compressed with lz4, as
+the outbox's are)
 
 Revision ID: 4c1d8e2f7a93
-Revises: 7e3a9c41d2b0
-Create Date: 2026-12-02 03:00:00
+Revises: 4aa080a629de
+Create Date: 2026-12-02 03:30:00
 """
 
 from collections.abc import Sequence
@@ -10,8 +11,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from leadflow_shared.migrations import steps
+
 revision: str = "4c1d8e2f7a93"
-down_revision: str | None = "7e3a9c41d2b0"
+down_revision: str | None = "4aa080a629de"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -51,6 +54,7 @@ def upgrade() -> None:
         schema="verify",
         postgresql_where=sa.text("state = 'awaiting'"),
     )
+    steps.lz4_for_large_values_2026_12_02("verify", {"confirmations": ("held",)})
 
 
 def downgrade() -> None:
