@@ -41,8 +41,8 @@ UNKNOWN = Page(
 EXPIRED = Page(
     410,
     "This confirmation link has expired",
-    "It was not opened in time, so we did not keep your details. If you still want to hear "
-    "from us, please sign up again.",
+    "It was not opened in time, so your sign-up was not completed and we will not contact "
+    "you. If you still want to hear from us, please sign up again.",
 )
 UNAVAILABLE = Page(
     503,
