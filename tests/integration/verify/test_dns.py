@@ -1,27 +1,24 @@
-"""Mail domains looked up against a real DNS server on loopback (dnslib), one the test
-controls: MX, the A/AAAA fallback, NXDOMAIN, null MX, SERVFAIL, a server that never
+"""Mail domains looked up against a real DNS server on loopback (tests/dns_server.py), one
+the test controls: MX, the A/AAAA fallback, NXDOMAIN, null MX, SERVFAIL, a server that never
 answers, the cache, the concurrency cap, and the offline resolver."""
 
 from __future__ import annotations
 
 import socket
-import socketserver
-import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from dnslib import QTYPE, RCODE, RR
-from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 from leadflow_verify.contact.dns import (
     DnsMailDomainResolver,
     OfflineMailDomainResolver,
     domain_check,
 )
+from tests.dns_server import Zone, serve
 
+SLOW = 0.2  # seconds each query of a "slow-N.test" name takes
 ZONE = """
 mail-corp.test.    300 IN MX 20 backup.mail-corp.test.
 mail-corp.test.    300 IN MX 10 mx1.mail-corp.test.
@@ -30,79 +27,23 @@ aaaa-only.test.    300 IN AAAA 2001:db8::10
 txt-only.test.     300 IN TXT "v=spf1 -all"
 null-mx.test.      300 IN MX 0 .
 short-ttl.test.      5 IN MX 10 mx.short-ttl.test.
-"""
-SERVFAIL = {"broken.test."}
-SLOW = 0.2  # seconds each "slow-N.test" query takes
+""" + "".join(f"slow-{n}.test. 300 IN A 192.0.2.20\n" for n in range(6))
 
 
-class ZoneResolver(BaseResolver):
-    """Answers from ZONE, counts every query, and tracks how many run at once."""
-
-    def __init__(self) -> None:
-        self.records = RR.fromZone(ZONE)
-        self.queries: Counter[tuple[str, str]] = Counter()
-        self.in_flight = 0
-        self.most_in_flight = 0
-        self._lock = threading.Lock()
-
-    def resolve(self, request: Any, handler: Any) -> Any:
-        reply = request.reply()
-        name = str(request.q.qname).lower()
-        with self._lock:
-            self.queries[(name, QTYPE[request.q.qtype])] += 1
-            self.in_flight += 1
-            self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        try:
-            if name.startswith("slow-"):
-                time.sleep(SLOW)
-                reply.add_answer(*RR.fromZone(f"{name} 300 IN A 192.0.2.20"))
-                if request.q.qtype != QTYPE.A:
-                    reply.rr = []
-                return reply
-            if name in SERVFAIL:
-                reply.header.rcode = RCODE.SERVFAIL
-                return reply
-            known = [rr for rr in self.records if str(rr.rname).lower() == name]
-            if not known:
-                reply.header.rcode = RCODE.NXDOMAIN
-            for rr in known:
-                if rr.rtype == request.q.qtype:
-                    reply.add_answer(rr)
-            return reply
-        finally:
-            with self._lock:
-                self.in_flight -= 1
-
-    def asked(self, name: str) -> int:
-        return sum(n for (qname, _), n in self.queries.items() if qname == f"{name}.")
-
-
-class ThreadingUDPServer(socketserver.ThreadingMixIn, socketserver.UDPServer):
-    daemon_threads = True
+def delay(name: str) -> float:
+    return SLOW if name.startswith("slow-") else 0.0
 
 
 @pytest.fixture(scope="module")
-def zone() -> Iterator[ZoneResolver]:
-    yield ZoneResolver()
+def zone() -> Iterator[Zone]:
+    yield Zone(ZONE, servfail={"broken.test."}, delay=delay)
 
 
 @pytest.fixture(scope="module")
-def nameserver(zone: ZoneResolver) -> Iterator[str]:
-    """A DNS server on 127.0.0.1 and a free UDP port (the kernel's pick: bound at once)."""
-    server = DNSServer(
-        zone,
-        address="127.0.0.1",
-        port=0,
-        logger=DNSLogger(log="-recv,-send,-request,-reply,-truncated,-error,-data"),
-        server=ThreadingUDPServer,
-    )
-    server.start_thread()
-    port = server.server.server_address[1]
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.stop()
-        server.server.server_close()
+def nameserver(zone: Zone) -> Iterator[str]:
+    """A DNS server on 127.0.0.1 and a free UDP port."""
+    with serve(zone) as address:
+        yield address
 
 
 @pytest.fixture
@@ -202,7 +143,7 @@ async def test_a_server_that_never_answers_gives_unknown_within_the_timeout(
 
 
 async def test_answers_are_keyed_as_asked_and_each_name_is_asked_once(
-    nameserver: str, zone: ZoneResolver
+    nameserver: str, zone: Zone
 ) -> None:
     before = zone.asked("mail-corp.test")
 
@@ -216,7 +157,7 @@ async def test_answers_are_keyed_as_asked_and_each_name_is_asked_once(
 
 
 async def test_a_known_answer_is_cached_and_an_unknown_one_is_not(
-    nameserver: str, zone: ZoneResolver
+    nameserver: str, zone: Zone
 ) -> None:
     resolver = resolver_for(nameserver)
     await resolver.mail_hosts(["a-only.test", "nowhere.test", "broken.test"])
@@ -233,7 +174,7 @@ async def test_a_known_answer_is_cached_and_an_unknown_one_is_not(
 
 
 async def test_the_cache_expires_by_its_ttl_or_the_records_and_stays_bounded(
-    nameserver: str, zone: ZoneResolver
+    nameserver: str, zone: Zone
 ) -> None:
     now = [1000.0]
     resolver = resolver_for(nameserver, cache_ttl_s=60, cache_size=2, clock=lambda: now[0])
@@ -254,7 +195,7 @@ async def test_the_cache_expires_by_its_ttl_or_the_records_and_stays_bounded(
     assert set(resolver._cache) == {"a-only.test", "aaaa-only.test"}
 
 
-async def test_a_batch_runs_concurrently_up_to_the_cap(nameserver: str, zone: ZoneResolver):
+async def test_a_batch_runs_concurrently_up_to_the_cap(nameserver: str, zone: Zone):
     resolver = resolver_for(nameserver, concurrency=3)
     domains = [f"slow-{n}.test" for n in range(6)]
     zone.most_in_flight = 0
