@@ -24,12 +24,15 @@ TICK_S = 0.05
 
 
 class Progress:
-    def __init__(self) -> None:
+    def __init__(self, bench: str = "pipeline") -> None:
+        self.bench = bench
         self.t0 = time.monotonic()
 
     def say(self, message: str) -> None:
         print(
-            f"[pipeline {time.monotonic() - self.t0:6.1f}s] {message}", file=sys.stderr, flush=True
+            f"[{self.bench} {time.monotonic() - self.t0:6.1f}s] {message}",
+            file=sys.stderr,
+            flush=True,
         )
 
 
@@ -62,12 +65,21 @@ class Child:
 
 
 class OutcomeReader(Child):
-    """``tests.bench.outcomes`` on the stack's broker; ``poll()`` takes in what it wrote."""
+    """``tests.bench.outcomes`` on the stack's broker (on its default topics unless
+    ``topics`` are given); ``poll()`` takes in what it wrote."""
 
-    def __init__(self, bootstrap_servers: str, out: Path) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        out: Path,
+        topics: Sequence[str] = (),
+        *,
+        with_outcome: bool = False,
+    ) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("")
         self.out = out
+        options = [f"--topics={','.join(topics)}"] if topics else []
         super().__init__(
             [
                 "-m",
@@ -76,6 +88,8 @@ class OutcomeReader(Child):
                 bootstrap_servers,
                 "--out",
                 str(out),
+                *options,
+                *(["--with-outcome"] if with_outcome else []),
             ]
         )
         self.first_line.wait(60)
@@ -91,7 +105,7 @@ class OutcomeReader(Child):
             chunk = f.read()
         complete = chunk[: chunk.rfind(b"\n") + 1]
         self._offset += len(complete)
-        self.seen.update(line.rsplit(" ", 1)[1] for line in complete.decode().splitlines())
+        self.seen.update(line.split(" ", 3)[2] for line in complete.decode().splitlines())
 
 
 def loadgen(port: int, phases: str, tag: str, record: Path, *options: str) -> Child:
