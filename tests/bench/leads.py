@@ -137,7 +137,7 @@ class LeadFactory:
             },
         }
         local = f"{ascii_part(first)}.{ascii_part(last)}.{self.tag}{n}"
-        domain = f"{ascii_part(company)}.{country.domain}"
+        domain = email_domain(company, country)
         draw = rng.random()
         if draw < UNREACHABLE_SHARE:
             if rng.random() < 0.5:
@@ -179,6 +179,15 @@ class LeadFactory:
                 "timeline": rng.choice(TIMELINES),
             }
         return lead
+
+
+def email_domain(company: str, country: Country) -> str:
+    return f"{ascii_part(company)}.{country.domain}"
+
+
+def email_domains() -> list[str]:
+    """Every domain the leads' email addresses can be at (but ``localhost``)."""
+    return sorted({email_domain(company, c) for company in COMPANIES for c in COUNTRIES})
 
 
 def phone(country: Country, n: int) -> str:

@@ -1,0 +1,220 @@
+"""One run of the verify benchmark: a fresh broker and database, ``leadflow-verify migrate``,
+the captured leads published, then ``leadflow-verify consumer`` started and timed until
+every lead's outcome has been read back from Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadflow_local.infra import create_database, start_kafka
+from leadflow_local.postgres import drop_database, service_url
+from leadflow_local.processes import Child, log_tail, service_command, spawn, stop_children
+from leadflow_local.readiness import http_ready
+from leadflow_shared.events import LeadCaptured, Topics
+from tests.bench.pipeline_run import OutcomeReader, Progress
+from tests.bench.sampling import Sampler
+from tests.bench.verify_input import EXAMPLE_CONFIG, publish
+from tests.dns_server import Zone
+from tests.infra import ROOT, free_port
+
+DATABASE = "leadflow_bench_verify"
+OUTCOME_TOPICS = (Topics.VERIFIED, Topics.REJECTED)
+SESSION_TIMEOUT_MS = 6000  # as `make run`: a consumer's first join to Tansu takes about half
+POLL_S = 0.02
+SETTLE_S = 1.0  # after the last outcome, for a duplicate to show
+
+
+class RunFailed(RuntimeError):
+    """A step of a run failed; the message says which, with the end of its log."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str  # "offline" or "loopback"
+    env: Mapping[str, str]  # LEADFLOW_DNS_* for the consumer
+
+
+@dataclass(frozen=True)
+class Read:
+    read_at: float  # wall clock, s
+    topic: str
+    lead_id: str
+    outcome: str  # verified, needs_review, rejected
+
+
+@dataclass(frozen=True)
+class RunResult:
+    number: int  # 1, 2, … in the order the runs took turns
+    mode: str
+    leads: int  # events published
+    spawned: float  # when the consumer process was started (wall clock, s)
+    ready: float  # when it answered /readyz: joined its group, relay running
+    reads: list[Read]  # every outcome record read, in order
+    cpu_s: dict[str, float]  # from ready to the last outcome, by process
+    peak_rss: dict[str, int]  # bytes, the largest process of each
+    others: float  # other processes' share of the machine's CPUs meanwhile
+    dns_queries: int  # the loopback DNS server's, during the run
+    ours: frozenset[str] = field(default_factory=frozenset)  # the lead ids published
+
+
+class Run:
+    """``number``: which run this is; ``postgres``: the server's admin URL and, when it is
+    on this machine, its postmaster's PID (its CPU is measured with verify's)."""
+
+    def __init__(
+        self,
+        number: int,
+        mode: Mode,
+        *,
+        events: Sequence[LeadCaptured],
+        admin_url: str,
+        postgres_pid: int | None,
+        zone: Zone,
+        workdir: Path,
+        progress: Progress,
+        timeout_s: float,
+    ) -> None:
+        self.number, self.mode = number, mode
+        self.events = events
+        self.admin_url = admin_url
+        self.postgres_pid = postgres_pid
+        self.zone = zone
+        self.workdir = workdir
+        self.progress = progress
+        self.timeout_s = timeout_s
+        self.label = f"run {number} ({mode.name})"
+
+    def say(self, message: str) -> None:
+        self.progress.say(f"{self.label}: {message}")
+
+    def execute(self) -> RunResult:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as stack:
+            kafka = start_kafka(
+                stack, bootstrap=None, port=free_port(), log_dir=self.workdir / "logs"
+            )
+            assert kafka.broker is not None
+            database_url = create_database(self.admin_url, DATABASE)
+            stack.callback(drop_database, self.admin_url, DATABASE)
+            env = self._env(kafka.bootstrap_servers, service_url(database_url, "verify"))
+            self.say(f"broker {kafka.bootstrap_servers}, database {DATABASE}; migrating verify")
+            self._migrate(env, database_url)
+            self.say(f"publishing {len(self.events):,} lead.captured events")
+            asyncio.run(publish(kafka.bootstrap_servers, self.events))
+            reader = OutcomeReader(
+                kafka.bootstrap_servers,
+                self.workdir / "outcomes.txt",
+                OUTCOME_TOPICS,
+                with_outcome=True,
+            )
+            stack.callback(reader.stop)
+            queries = self.zone.total()
+            consumer = spawn(
+                "verify-consumer",
+                service_command("verify", "consumer"),
+                env,
+                self.workdir / "logs" / "verify-consumer.log",
+                cwd=ROOT,
+            )
+            stack.callback(stop_children, [consumer])
+            pids = {"verify-consumer": consumer.pid, "tansu": kafka.broker.pid}
+            if self.postgres_pid is not None:
+                pids["postgres"] = self.postgres_pid
+            return self._measure(consumer, reader, Sampler(pids), queries, env)
+
+    def _env(self, bootstrap_servers: str, database_url: str) -> dict[str, str]:
+        """The consumer's settings, as `make run` gives them, with this run's DNS mode;
+        nothing from the caller's LEADFLOW_* variables."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LEADFLOW_")}
+        env.update(
+            LEADFLOW_DATABASE_URL=database_url,
+            LEADFLOW_KAFKA_BOOTSTRAP_SERVERS=bootstrap_servers,
+            LEADFLOW_KAFKA_SESSION_TIMEOUT_MS=str(SESSION_TIMEOUT_MS),
+            LEADFLOW_CONFIG_FILE=str(EXAMPLE_CONFIG),
+            LEADFLOW_CONSUMER_HTTP_PORT=str(free_port()),
+            PYTHONUNBUFFERED="1",
+            **self.mode.env,
+        )
+        return env
+
+    def _migrate(self, env: dict[str, str], admin_url: str) -> None:
+        migrate = spawn(
+            "verify-migrate",
+            service_command("verify", "migrate"),
+            {**env, "LEADFLOW_ADMIN_DATABASE_URL": admin_url},
+            self.workdir / "logs" / "verify-migrate.log",
+            cwd=ROOT,
+        )
+        if migrate.process.wait() != 0:
+            raise RunFailed(self._failed(migrate, "leadflow-verify migrate failed"))
+
+    def _failed(self, child: Child, what: str) -> str:
+        return f"{self.label}: {what} ({child.describe_exit()}); {child.log_path}:\n" + log_tail(
+            child.log_path, 30
+        )
+
+    def _measure(
+        self,
+        consumer: Child,
+        reader: OutcomeReader,
+        sampler: Sampler,
+        queries: int,
+        env: dict[str, str],
+    ) -> RunResult:
+        spawned = time.time()
+        self.say("leadflow-verify consumer started; waiting until it has joined its group")
+        url = f"http://127.0.0.1:{env['LEADFLOW_CONSUMER_HTTP_PORT']}/readyz"
+        while not http_ready(url, timeout_s=0.5):
+            if consumer.returncode is not None:
+                raise RunFailed(self._failed(consumer, "the consumer ended"))
+            if time.time() - spawned > 60:
+                raise RunFailed(self._failed(consumer, "the consumer was not ready in 60 s"))
+            time.sleep(POLL_S)
+        ready = time.time()
+        before, ticks0 = sampler.sample()
+        self.say(f"ready after {ready - spawned:.1f} s; verifying")
+        ours = {str(event.lead_id) for event in self.events}
+        shown = ready
+        while not ours <= reader.seen and time.time() - ready < self.timeout_s:
+            if consumer.returncode is not None:
+                raise RunFailed(self._failed(consumer, "the consumer ended"))
+            time.sleep(POLL_S)
+            reader.poll()
+            if time.time() - shown >= 1.0:
+                shown = time.time()
+                done = len(ours & reader.seen)
+                self.say(
+                    f"{shown - ready:5.1f} s · outcomes {done:,} of {len(ours):,} "
+                    f"({done / (shown - ready):,.0f}/s)"
+                )
+        after, ticks1 = sampler.sample()
+        time.sleep(SETTLE_S)  # a redelivered lead would show twice
+        reader.poll()
+        reads = parse_reads((self.workdir / "outcomes.txt").read_text().splitlines())
+        return RunResult(
+            number=self.number,
+            mode=self.mode.name,
+            leads=len(self.events),
+            spawned=spawned,
+            ready=ready,
+            reads=reads,
+            cpu_s={name: after.cpu_s[name] - before.cpu_s[name] for name in sampler.pids},
+            peak_rss={name: max(after.rss[name]) for name in sampler.pids},
+            others=sampler.others(ticks0, ticks1),
+            dns_queries=self.zone.total() - queries,
+            ours=frozenset(ours),
+        )
+
+
+def parse_reads(lines: Sequence[str]) -> list[Read]:
+    reads = []
+    for line in lines:
+        read_at, topic, lead_id, outcome = line.split()
+        reads.append(Read(float(read_at), topic, lead_id, outcome))
+    return reads
