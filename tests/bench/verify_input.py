@@ -64,7 +64,12 @@ def captured_events(count: int, seed: int, tag: str = "v") -> list[LeadCaptured]
         events.append(
             LeadCaptured(
                 **new_envelope_fields(producer=CAPTURE, lead_id=new_id()),
-                data=LeadCapturedData(source_id=source.id, submission=submission, context=context),
+                data=LeadCapturedData(
+                    source_id=source.id,
+                    submission=submission,
+                    context=context,
+                    double_opt_in=source.double_opt_in,
+                ),
             )
         )
     return events

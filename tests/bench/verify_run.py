@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
@@ -137,6 +138,9 @@ class Run:
             LEADFLOW_KAFKA_BOOTSTRAP_SERVERS=bootstrap_servers,
             LEADFLOW_KAFKA_SESSION_TIMEOUT_MS=str(SESSION_TIMEOUT_MS),
             LEADFLOW_CONFIG_FILE=str(EXAMPLE_CONFIG),
+            # The example configuration has a source that asks for double opt-in: verify
+            # needs a key to sign its confirmation links (the bench's leads need none).
+            LEADFLOW_CONFIRM_SECRET=secrets.token_hex(24),
             LEADFLOW_CONSUMER_HTTP_PORT=str(free_port()),
             PYTHONUNBUFFERED="1",
             **self.mode.env,

@@ -24,6 +24,7 @@ def test_captured_events_are_the_bench_leads_as_capture_records_them() -> None:
         assert parse_event(event.kafka_value()) == event
         assert event.producer == "capture"
         assert event.data.source_id == "web-form"
+        assert event.data.double_opt_in is False  # as the web-form source says
         assert event.data.submission.email or event.data.submission.phone
     ctas = Counter(e.data.submission.cta.type for e in events)
     assert len(ctas) >= 8
