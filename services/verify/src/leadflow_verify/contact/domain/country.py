@@ -88,6 +88,12 @@ def _index() -> dict[str, str]:
     return index
 
 
+def load_names() -> None:
+    """Read every country's names now (about 0.2 s, the translations included), so that
+    the first lead does not wait for them."""
+    _index()
+
+
 def parse_country(value: str) -> str | None:
     """The ISO 3166-1 alpha-2 code for a code or name, or None when it names no country."""
     key = _fold(value)
