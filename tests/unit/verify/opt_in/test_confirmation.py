@@ -201,8 +201,30 @@ def test_verify_refuses_to_start_when_double_opt_in_is_configured_without_a_secr
     assert ports["double_opt_in"] == DoubleOptIn(confirm_within_hours=24)
 
 
+def test_a_source_asking_for_double_opt_in_needs_a_secret_even_without_the_section(
+    tmp_path: Path,
+) -> None:
+    path = config_file(
+        tmp_path,
+        "sources:\n"
+        "  - {id: web-form, name: Web}\n"
+        "  - {id: newsletter, name: News, double_opt_in: true, rate_limit_per_second: 5}\n"
+        "verification:\n  reject: [suppressed]\n",
+    )
+    settings = VerifySettings(database_url="postgresql://x@127.0.0.1/x", config_file=path)
+    with pytest.raises(ConfigError, match=r"source 'newsletter'.*needs LEADFLOW_CONFIRM_SECRET"):
+        verify_ports(settings)
+    secret = SecretStr("s" * 32)
+    ports = verify_ports(settings.model_copy(update={"confirm_secret": secret}))
+    assert isinstance(ports["links"], ConfirmationLinks)
+
+
 def test_without_the_section_no_secret_is_needed_and_no_link_can_be_made(tmp_path: Path) -> None:
-    path = config_file(tmp_path, "verification:\n  reject: [suppressed]\n")
+    path = config_file(
+        tmp_path,
+        "sources:\n  - {id: web-form, double_opt_in: false}\n"
+        "verification:\n  reject: [suppressed]\n",
+    )
     settings = VerifySettings(database_url="postgresql://x@127.0.0.1/x", config_file=path)
     ports = verify_ports(settings)
     assert ports["links"] is None and ports["double_opt_in"] == DoubleOptIn()
@@ -214,11 +236,35 @@ def test_without_the_section_no_secret_is_needed_and_no_link_can_be_made(tmp_pat
         ({"confirm_secret": "too-short"}, "at least 32 items"),
         ({"public_url": "ftp://x.example"}, r"public_url must be an http\(s\) address"),
         ({"smtp_tls": "sometimes"}, "'auto', 'starttls', 'tls' or 'none'"),
+        # the example from docker-compose.yml, in any case: anyone could sign links with it
+        (
+            {"confirm_secret": "change-me-confirm-secret-0123456789"},
+            "LEADFLOW_CONFIRM_SECRET is a placeholder",
+        ),
+        ({"confirm_secret": "CHANGE-ME-" + "x" * 32}, "starts with 'change-me'"),
+        # a login over a connection that may not be encrypted
+        ({"smtp_username": "mailer"}, "LEADFLOW_SMTP_TLS must be 'starttls' or 'tls'"),
+        (
+            {"smtp_username": "mailer", "smtp_password": "pw", "smtp_tls": "none"},
+            "got 'none'",
+        ),
     ],
 )
 def test_unsafe_or_unusable_mail_settings_are_refused(env: dict[str, str], problem: str) -> None:
     with pytest.raises(ValidationError, match=problem):
         VerifySettings(database_url="postgresql://x@127.0.0.1/x", **env)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tls", ["starttls", "tls"])
+def test_a_login_over_tls_is_accepted(tls: str) -> None:
+    settings = VerifySettings(
+        database_url="postgresql://x@127.0.0.1/x",
+        smtp_username="mailer",
+        smtp_password="pw",
+        smtp_tls=tls,  # type: ignore[arg-type]
+        confirm_secret="a-real-secret-" + "x" * 32,
+    )
+    assert settings.smtp_username == "mailer" and settings.confirm_secret is not None
 
 
 def test_empty_settings_are_unset_and_the_public_url_loses_its_last_slash() -> None:
