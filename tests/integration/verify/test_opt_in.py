@@ -154,7 +154,9 @@ async def test_a_lead_of_a_double_opt_in_source_is_held_and_publishes_nothing(
 async def test_the_mail_reaches_the_smtp_server_and_its_link_confirms_the_lead_once(
     db: Database, settings: VerifySettings, links: ConfirmationLinks, mailbox: Mailbox
 ) -> None:
-    lead = captured(first_name="Ana")
+    # the poster's text goes nowhere near the mail: a name that is an advert is held (sent
+    # to review) like any other lead, but the mail greets nobody by name
+    lead = captured(first_name="You won $500, claim at http://evil.example/x")
     await hold(db, lead)
     email = lead.data.submission.email
     assert email is not None
@@ -169,7 +171,9 @@ async def test_the_mail_reaches_the_smtp_server_and_its_link_confirms_the_lead_o
     assert any(r.lead_id == lead.lead_id and r.mail == "sent" for r in results)
     mail = mailbox.to(email)[0]
     assert mail["From"] == "News <news@example.com>" and mail["Subject"] == POLICY.subject
-    assert mail.get_content().startswith("Hello Ana,")
+    assert mail.get_content().splitlines()[0] == "Hello,"
+    assert "evil.example" not in mail.as_string() and "$500" not in mail.as_string()
+    assert mail["Date"] is not None and mail["Message-ID"] is not None
     link = link_in(mail)
     assert link.startswith(f"{settings.link_base}/v1/confirm/")
     assert await outbox(db, lead.lead_id) == []  # nothing published before confirmation

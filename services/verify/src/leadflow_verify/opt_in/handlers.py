@@ -89,9 +89,9 @@ async def send_due(
         message = confirmation_mail(
             policy,
             to=mail.email,
-            first_name=mail.first_name,
             link=links.link(mail.lead_id, mail.expires_at),
             expires_at=mail.expires_at,
+            sent_at=now,
         )
         try:
             await mailer.send(message)

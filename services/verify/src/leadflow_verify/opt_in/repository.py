@@ -41,8 +41,7 @@ FROM (
     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
 ) AS due
 WHERE c.lead_id = due.lead_id
-RETURNING c.lead_id, c.email, c.held->'contact'->>'first_name' AS first_name, c.expires_at,
-    c.attempts
+RETURNING c.lead_id, c.email, c.expires_at, c.attempts
 """
 _MAILED = f"""
 UPDATE {T} AS c SET mail = m.mail, sent_at = m.sent_at, mail_error = m.mail_error,
@@ -83,7 +82,6 @@ class Due:
 
     lead_id: uuid.UUID
     email: str
-    first_name: str | None
     expires_at: datetime
     attempts: int  # this one included
 
@@ -126,7 +124,7 @@ class ConfirmationRepository:
         """Up to ``limit`` mails due at ``now``, claimed ``until`` then, oldest first."""
         rows = await (await self.uow.driver()).fetch(_CLAIM, now, until, limit)
         return [
-            Due(r["lead_id"], r["email"], r["first_name"], r["expires_at"], r["attempts"])
+            Due(r["lead_id"], r["email"], r["expires_at"], r["attempts"])
             for r in rows
         ]
 
