@@ -48,9 +48,7 @@ class VerifySettings(ServiceSettings):
     def _not_an_example(cls, secret: SecretStr | None) -> SecretStr | None:
         """The example from docker-compose.yml signs nothing: anyone who read it could make
         links (the refusal names the variable, since that is where it is set)."""
-        if secret is not None and secret.get_secret_value().strip().lower().startswith(
-            "change-me"
-        ):
+        if secret is not None and secret.get_secret_value().strip().lower().startswith("change-me"):
             raise ValueError(
                 "LEADFLOW_CONFIRM_SECRET is a placeholder (it starts with 'change-me'): set it "
                 "to 32 or more random characters of your own, e.g. `openssl rand -hex 32`"

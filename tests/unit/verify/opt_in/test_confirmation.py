@@ -256,7 +256,7 @@ def test_a_login_over_tls_is_accepted(tls: str) -> None:
         database_url="postgresql://x@127.0.0.1/x",
         smtp_username="mailer",
         smtp_password="pw",
-        smtp_tls=tls,  # type: ignore[arg-type]
+        smtp_tls=tls,
         confirm_secret="a-real-secret-" + "x" * 32,
     )
     assert settings.smtp_username == "mailer" and settings.confirm_secret is not None

@@ -123,10 +123,7 @@ class ConfirmationRepository:
     async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Due]:
         """Up to ``limit`` mails due at ``now``, claimed ``until`` then, oldest first."""
         rows = await (await self.uow.driver()).fetch(_CLAIM, now, until, limit)
-        return [
-            Due(r["lead_id"], r["email"], r["expires_at"], r["attempts"])
-            for r in rows
-        ]
+        return [Due(r["lead_id"], r["email"], r["expires_at"], r["attempts"]) for r in rows]
 
     async def mailed(self, results: Sequence[Mailed]) -> None:
         """Record how each mail went (one statement)."""
