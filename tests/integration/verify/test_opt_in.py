@@ -19,8 +19,11 @@ import pytest
 
 from leadflow_shared.db import Database
 from leadflow_shared.events import Envelope, LeadCaptured, LeadRejected, LeadVerified, parse_event
+from leadflow_shared.events.v1 import ContactDetails
 from leadflow_shared.ports import Clock
 from leadflow_verify.contact.handlers import verify_leads
+from leadflow_verify.dedupe.domain.identity import identity_of
+from leadflow_verify.dedupe.repository import PeopleRepository
 from leadflow_verify.opt_in.domain.links import ConfirmationLinks
 from leadflow_verify.opt_in.domain.policy import DoubleOptIn
 from leadflow_verify.opt_in.handlers import expire_due, send_due
@@ -343,3 +346,95 @@ async def test_without_a_secret_the_link_page_says_confirmation_is_unavailable(
     async with api_client(VERIFY.create_app(settings), "verify") as client:
         page = await client.get("/v1/confirm/anything")
     assert page.status_code == 503 and "not available" in page.text
+
+
+async def mail_and_follow(
+    db: Database, settings: VerifySettings, links: ConfirmationLinks, mailbox: Mailbox, email: str
+) -> httpx.Response:
+    """Send the due mails, then follow the last link mailed to ``email``."""
+    await send_due(
+        db.unit_of_work(),
+        mailer=mailer_for(mailbox),
+        links=links,
+        policy=POLICY,
+        now=datetime.now(UTC),
+        limit=ALL,
+    )
+    link = link_in(mailbox.to(email)[-1])
+    async with api_client(VERIFY.create_app(settings), "verify") as client:
+        return await client.get(link.removeprefix(settings.link_base))
+
+
+async def first_lead_of(db: Database, lead_id: uuid.UUID) -> uuid.UUID | None:
+    async with db.driver_connection() as conn:
+        found: uuid.UUID | None = await conn.fetchval(
+            "SELECT first_lead_id FROM verify.people WHERE lead_id = $1", lead_id
+        )
+    return found
+
+
+async def test_a_held_lead_is_nobodys_first_lead_until_it_is_confirmed(
+    db: Database, settings: VerifySettings, links: ConfirmationLinks, mailbox: Mailbox
+) -> None:
+    email = address()
+    held = captured(email=email)
+    await hold(db, held)
+    assert await first_lead_of(db, held.lead_id) is None
+    # the same person from another source: not a repeat of a lead nobody downstream saw
+    (first,) = await hold(db, captured(double_opt_in=False, email=email))
+    assert isinstance(first, LeadVerified) and first.data.duplicate_of is None
+    # nor is a lead after a held one in the same batch
+    other_email = address()
+    held_too, same_batch = captured(email=other_email), captured(False, email=other_email)
+    (published,) = await hold(db, held_too, same_batch)
+    assert isinstance(published, LeadVerified) and published.data.duplicate_of is None
+
+    page = await mail_and_follow(db, settings, links, mailbox, email)
+    assert page.status_code == 200
+    (verified,) = await outbox(db, held.lead_id)
+    assert isinstance(verified, LeadVerified) and verified.data.duplicate_of is None
+    # confirmed, it is a person's lead like any other (its own first, as it was held alone)
+    assert await first_lead_of(db, held.lead_id) == held.lead_id
+    (later,) = await hold(db, captured(double_opt_in=False, email=email))
+    assert isinstance(later, LeadVerified) and later.data.duplicate_of == first.lead_id
+
+
+async def test_a_held_repeat_is_confirmed_as_a_repeat_of_the_lead_it_was_linked_to(
+    db: Database, settings: VerifySettings, links: ConfirmationLinks, mailbox: Mailbox
+) -> None:
+    email = address()
+    (first,) = await hold(db, captured(double_opt_in=False, email=email))
+    held = captured(email=email)
+    await hold(db, held)
+    assert await first_lead_of(db, held.lead_id) is None
+    assert (await mail_and_follow(db, settings, links, mailbox, email)).status_code == 200
+    (verified,) = await outbox(db, held.lead_id)
+    assert isinstance(verified, LeadVerified) and verified.data.duplicate_of == first.lead_id
+    assert await first_lead_of(db, held.lead_id) == first.lead_id
+
+
+async def test_a_lead_held_into_people_by_an_older_verify_hands_its_person_on_when_it_expires(
+    db: Database,
+) -> None:
+    """Before held leads waited for confirmation to join ``people``, verify added them at
+    once: such a lead expiring unconfirmed is forgotten, and the earliest of its repeats
+    becomes their person's first lead."""
+    start = datetime.now(UTC) - timedelta(days=300)  # after the other tests' expiry runs
+    email = address()
+    held = captured(email=email)
+    await hold(db, held, at=start)
+    async with db.unit_of_work() as uow:  # what the older verify did at hold time
+        contact = ContactDetails(email=email, first_name="Ana")
+        await PeopleRepository(uow).add([(identity_of(held.lead_id, contact), held.lead_id)])
+        await uow.commit()
+    (one,) = await hold(db, captured(double_opt_in=False, email=email))
+    (two,) = await hold(db, captured(double_opt_in=False, email=email))
+    assert isinstance(one, LeadVerified) and one.data.duplicate_of == held.lead_id
+    assert isinstance(two, LeadVerified) and two.data.duplicate_of == held.lead_id
+
+    assert await expire_due(db.unit_of_work(), now=start + timedelta(hours=49)) >= 1
+    assert await first_lead_of(db, held.lead_id) is None
+    assert await first_lead_of(db, one.lead_id) == one.lead_id
+    assert await first_lead_of(db, two.lead_id) == one.lead_id
+    (three,) = await hold(db, captured(double_opt_in=False, email=email))
+    assert isinstance(three, LeadVerified) and three.data.duplicate_of == one.lead_id

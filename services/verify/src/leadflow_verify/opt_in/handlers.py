@@ -19,6 +19,7 @@ from leadflow_shared.logging import get_logger
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
 from leadflow_verify.contact.repository import VerificationRepository
+from leadflow_verify.dedupe.domain.identity import identity_of
 from leadflow_verify.dedupe.repository import PeopleRepository
 from leadflow_verify.opt_in.domain.confirmation import (
     confirmed,
@@ -147,6 +148,10 @@ async def confirm(
         data = confirmed(c, now)
         await confirmations.confirmed(c.lead_id, now)
         await VerificationRepository(uow).settle({c.lead_id: verdict_of(data)})
+        # seen downstream from now on: later leads of the person may repeat it
+        await PeopleRepository(uow).add(
+            [(identity_of(c.lead_id, data.contact), data.duplicate_of or c.lead_id)]
+        )
         envelope = new_envelope_fields(
             producer=NAME, lead_id=c.lead_id, correlation_id=found.correlation_id
         )
@@ -161,8 +166,9 @@ async def confirm(
 
 async def expire_due(uow: UnitOfWork, *, now: datetime, limit: int = EXPIRED_PER_RUN) -> int:
     """Reject held leads whose time ran out unconfirmed: ``lead.rejected`` with the reason
-    ``unconfirmed``, their verdicts stored again, their identities forgotten (no later lead
-    is a repeat of theirs). Returns how many."""
+    ``unconfirmed``, their verdicts stored again. A held lead is not among the people later
+    leads repeat; one held before that was so is forgotten now (its repeats get the
+    earliest of themselves as their first lead). Returns how many."""
     async with uow:
         gone = await ConfirmationRepository(uow).expire_due(now, limit)
         verdicts = {h.confirmation.lead_id: expired(h.confirmation) for h in gone}
