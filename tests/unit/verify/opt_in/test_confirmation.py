@@ -17,11 +17,17 @@ from leadflow_shared.events.v1 import Check, ContactDetails, LeadVerifiedData, R
 from leadflow_verify.config import verify_ports
 from leadflow_verify.contact.domain.verdict import Verdict
 from leadflow_verify.opt_in.domain.confirmation import (
+    DAY,
     Confirmation,
+    Mail,
+    address_of,
     awaiting,
     confirmable,
     confirmed,
     expired,
+    first_try,
+    held_back,
+    joined,
     retry_delay,
     verdict_of,
 )
@@ -47,6 +53,18 @@ def verdict(email: str | None = "ana@example.com", **changes: object) -> Verdict
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def mail(**changes: object) -> Mail:
+    values: dict[str, object] = {
+        "mail_id": uuid.uuid4(),
+        "address": "ana@example.com",
+        "email": "ana@example.com",
+        "requested_at": NOW,
+        "expires_at": NOW + timedelta(hours=48),
+        **changes,
+    }
+    return Mail(**values)  # type: ignore[arg-type]
+
+
 def held(**changes: object) -> Confirmation:
     data = LeadVerifiedData(
         source_id="newsletter",
@@ -63,6 +81,7 @@ def held(**changes: object) -> Confirmation:
         "held": data,
         "requested_at": NOW,
         "expires_at": NOW + timedelta(hours=48),
+        "mail": mail(),
         **changes,
     }
     return Confirmation(**values)  # type: ignore[arg-type]
@@ -107,17 +126,18 @@ def test_confirmed_data_is_the_held_data_with_a_check_saying_when() -> None:
 
 
 @pytest.mark.parametrize(
-    ("mail", "says"),
+    ("how", "says"),
     [
-        ({"mail": "sent", "sent_at": NOW}, "the link mailed at 2026-12-02T09:00:00+00:00 was not"),
-        ({"mail": "undeliverable", "mail_error": "550 no such"}, "refused the confirmation mail"),
-        ({"attempts": 7, "mail_error": "connection refused"}, "7 tries; last error: connection"),
+        ({"delivery": "sent", "sent_at": NOW}, "the link mailed at 2026-12-02T09:00:00+00:00 was"),
+        ({"delivery": "undeliverable", "error": "550 no such"}, "refused the confirmation mail"),
+        ({"attempts": 7, "error": "connection refused"}, "7 tries; last error: connection"),
+        ({"error": held_back(3)}, "was not sent (held back: 3 confirmation mails went to"),
     ],
 )
 def test_an_expired_lead_is_rejected_as_unconfirmed_saying_what_became_of_its_mail(
-    mail: dict[str, object], says: str
+    how: dict[str, object], says: str
 ) -> None:
-    rejected = expired(held(**mail))
+    rejected = expired(held(mail=mail(**how)))
     assert not rejected.accepted and rejected.outcome == "rejected"
     assert [(r.code, r.field) for r in rejected.reasons] == [("unconfirmed", "email")]
     assert "not confirmed within 48 hours" in rejected.reasons[0].message
@@ -125,6 +145,35 @@ def test_an_expired_lead_is_rejected_as_unconfirmed_saying_what_became_of_its_ma
     check = rejected.checks[-1]
     assert check.name == "double_opt_in" and not check.passed and check.status == "failed"
     assert check.findings == ("unconfirmed",) and says in check.evidence
+
+
+def test_addresses_are_those_repeats_are_matched_by() -> None:
+    assert address_of("Ana+News@Example.com") == "ana@example.com"
+    assert address_of("a.n.a@gmail.com") == address_of("ana@googlemail.com") == "ana@gmail.com"
+
+
+def test_a_lead_waiting_for_an_earlier_mail_has_until_its_deadline_at_most() -> None:
+    waiting = mail(expires_at=NOW + timedelta(hours=3))
+    assert joined(NOW + timedelta(hours=48), waiting) == NOW + timedelta(hours=3)
+    assert joined(NOW + timedelta(hours=1), waiting) == NOW + timedelta(hours=1)
+
+
+def test_a_link_and_a_lead_expire_at_their_deadline_not_after_it() -> None:
+    deadline = NOW + timedelta(hours=48)
+    for thing in (mail(expires_at=deadline), held(expires_at=deadline)):
+        assert not thing.expired(deadline - timedelta(microseconds=1))
+        assert thing.expired(deadline) and thing.expired(deadline + timedelta(seconds=1))
+
+
+def test_an_address_gets_at_most_so_many_mails_a_day() -> None:
+    hour = timedelta(hours=1)
+    assert first_try(NOW, [], 3) == NOW
+    assert first_try(NOW, [NOW - 2 * hour, NOW - hour], 3) == NOW
+    three = [NOW - 20 * hour, NOW - 2 * hour, NOW - hour]
+    assert first_try(NOW, three, 3) == NOW + 4 * hour  # when the first is a day old
+    assert first_try(NOW, [NOW - 25 * hour, *three[1:]], 3) == NOW  # older ones don't count
+    assert first_try(NOW, [NOW - hour], 1) == NOW + 23 * hour
+    assert first_try(NOW, [NOW - 3 * hour, NOW - 2 * hour, NOW - hour, NOW], 2) == NOW + DAY - hour
 
 
 def test_retries_wait_longer_each_time_up_to_a_quarter_of_an_hour() -> None:
@@ -150,6 +199,7 @@ def test_each_source_may_have_its_own_window() -> None:
         ({"confirm_within_hours": 24 * 31}, "less than or equal to 720"),
         ({"confirm_within_hours_by_source": {"x": -1}}, "x: hours must be above 0"),
         ({"double_opt_in": True}, "Extra inputs are not permitted"),
+        ({"mails_per_address_per_day": 0}, "greater than or equal to 1"),
     ],
 )
 def test_a_configuration_that_makes_no_sense_is_refused(
@@ -161,7 +211,8 @@ def test_a_configuration_that_makes_no_sense_is_refused(
 
 def test_the_mail_carries_the_link_its_deadline_and_a_date_and_nothing_the_poster_typed() -> None:
     policy = DoubleOptIn(sender="News <news@example.com>", subject="Confirm, please")
-    link = ConfirmationLinks("k" * 32, "http://127.0.0.1:8001").link(uuid.uuid4(), NOW)
+    links = ConfirmationLinks("k" * 32, "http://127.0.0.1:8001")
+    link = links.link(links.issue()[0])
     sent = datetime(2026, 12, 2, 10, 15, 30, tzinfo=UTC)
     mail = confirmation_mail(policy, to="ana@example.com", link=link, expires_at=NOW, sent_at=sent)
     assert mail["From"] == "News <news@example.com>" and mail["To"] == "ana@example.com"

@@ -122,7 +122,7 @@ async def verify_leads(
             holding.append(_held(event, verification, double_opt_in, now))
         else:
             _publish(uow, event, verification)
-    await hold(uow, holding)
+    await hold(uow, holding, policy=double_opt_in, now=now)
 
 
 async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[Verdict]:
