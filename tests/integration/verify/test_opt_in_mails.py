@@ -293,6 +293,8 @@ async def test_a_link_followed_after_its_address_was_suppressed_publishes_nothin
     assert isinstance(rejected, LeadRejected)
     assert [r.code for r in rejected.data.reasons] == ["suppressed"]
     assert (await report(settings, lead.lead_id))["contact"]["email"] is None
+    row = await mail_row(db, lead.lead_id)
+    assert row["state"] == "withdrawn" and row["address"] == row["email"] == ""
 
 
 async def test_a_lead_whose_phone_was_suppressed_is_rejected_and_the_others_confirmed(

@@ -140,7 +140,10 @@ async def confirm(
             raise ConfirmationExpired(f"no lead waits for mail {mail.mail_id} any more")
         kept = await unless_suppressed(uow, waiting, now)
         await publish_confirmed(uow, kept, now)
-        await mails.settle(mail.mail_id, "confirmed" if kept else "withdrawn", now)
+        if kept:
+            await mails.settle(mail.mail_id, "confirmed", now)
+        else:  # nothing about the address is kept
+            await mails.withdraw([mail.mail_id], now)
         await uow.commit()
     if not kept:
         raise UnknownConfirmation(f"every lead of mail {mail.mail_id} is suppressed")
