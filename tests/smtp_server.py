@@ -1,6 +1,6 @@
 """An SMTP server on loopback that the tests start and read (aiosmtpd): mail goes here,
 never to the internet. It can refuse chosen recipients for good (550), to test a mail the
-server will never take."""
+server will never take, or for a while (450, as greylisting does)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,15 @@ class Mailbox:
         self.port = port
         self.messages: list[EmailMessage] = []
         self.refused: set[str] = set()  # recipients answered 550
+        self.greylisted: set[str] = set()  # recipients answered 450 (try again later)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         if address in self.refused:
             return "550 5.1.1 no such mailbox here"
+        if address in self.greylisted:
+            return "450 4.2.0 greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -10,13 +10,14 @@ from typing import Any
 import asyncpg
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from leadflow_capture.intake.domain.dedupe import key_digest
 from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
-from leadflow_shared.migrations import ensure_role_and_schema
+from leadflow_shared.migrations import alembic_config, ensure_role_and_schema
 from tests.conftest import DECLARATIONS, Infra, off_loop
 
 
@@ -121,3 +122,87 @@ async def test_live_idempotency_keys_survive_the_move_to_digests(infra_env: Infr
         ]
     finally:
         off_loop(lambda: drop_database(infra_env.admin_url, name))
+
+
+def migrate_verify(admin_url: str, service_url: str, revision: str, *, down: bool = False) -> None:
+    """`leadflow-verify migrate` up (or down) to ``revision``."""
+    declaration = DECLARATIONS["verify"]
+
+    def run() -> None:
+        asyncio.run(ensure_role_and_schema(admin_url, service_url, "verify"))
+        if down:
+            config = alembic_config(
+                declaration.metadata, declaration.schema, declaration.versions, service_url
+            )
+            command.downgrade(config, revision)
+        else:
+            declaration.upgrade(service_url, revision)
+
+    off_loop(run)
+
+
+async def test_held_leads_get_one_mail_per_address_when_mails_move_to_their_own_table(
+    infra_env: Infra,
+) -> None:
+    """The 2026-12-02 05:00 migration: a settled lead keeps how its mail went; the leads
+    still waiting get one new mail per address, due at once (their old links named them)."""
+    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
+    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
+    admin_url = with_database(infra_env.admin_url, name)
+    service_url = with_database(infra_env.service_url("verify"), name)
+    ana_1, ana_2, bo, done = (uuid.uuid4() for _ in range(4))
+    try:
+        migrate_verify(admin_url, service_url, "4c1d8e2f7a93")
+        conn = await asyncpg.connect(plain_dsn(admin_url))
+        try:
+            insert = (
+                "INSERT INTO verify.confirmations (lead_id, source_id, email, held,"
+                " correlation_id, requested_at, expires_at, state, settled_at, mail, attempts,"
+                " next_attempt_at, sent_at, mail_error) VALUES ($1, 'newsletter', $2, '{}', $1,"
+                " now() - interval '1 h', now() + $3 * interval '1 h', $4,"
+                " $5::text::timestamptz, $6, $7, now(), $8::text::timestamptz, $9)"
+            )
+            await conn.execute(insert, ana_1, "ana@x.example", 47, "awaiting", None, "sent",
+                               1, "2026-12-01T00:00:00Z", None)  # fmt: skip
+            await conn.execute(insert, ana_2, "Ana@X.example", 48, "awaiting", None, "pending",
+                               3, None, "connection refused")  # fmt: skip
+            await conn.execute(insert, bo, "bo@x.example", 10, "awaiting", None, "pending",
+                               0, None, None)  # fmt: skip
+            await conn.execute(insert, done, "cy@x.example", 40, "confirmed", "2026-12-01T01:00Z",
+                               "sent", 2, "2026-12-01T00:30:00Z", None)  # fmt: skip
+            migrate_verify(admin_url, service_url, "head")
+            leads = {
+                r["lead_id"]: r["mail_id"]
+                for r in await conn.fetch("SELECT lead_id, mail_id FROM verify.confirmations")
+            }
+            mails = {
+                r["mail_id"]: dict(r)
+                for r in await conn.fetch("SELECT * FROM verify.confirmation_mails")
+            }
+            migrate_verify(admin_url, service_url, "4c1d8e2f7a93", down=True)
+            back = {
+                r["lead_id"]: (r["mail"], r["attempts"], r["state"])
+                for r in await conn.fetch("SELECT * FROM verify.confirmations")
+            }
+            migrate_verify(admin_url, service_url, "head")
+        finally:
+            await conn.close()
+    finally:
+        off_loop(lambda: drop_database(infra_env.admin_url, name))
+    assert leads[ana_1] == leads[ana_2] and len(mails) == 3
+    ana = mails[leads[ana_1]]
+    assert (ana["address"], ana["state"], ana["delivery"], ana["attempts"]) == (
+        "ana@x.example",
+        "waiting",
+        "pending",
+        0,
+    )
+    assert ana["expires_at"] > mails[leads[bo]]["expires_at"]  # the later of the two
+    assert ana["token_hash"] is None and ana["next_attempt_at"] <= ana["requested_at"]
+    kept = mails[leads[done]]
+    assert leads[done] == done and (kept["state"], kept["delivery"], kept["attempts"]) == (
+        "confirmed",
+        "sent",
+        2,
+    )
+    assert back[done] == ("sent", 2, "confirmed") and back[bo] == ("pending", 0, "awaiting")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from leadflow_shared.config import ConfigError, load_config
 from leadflow_verify.contact.dns import resolver_from_settings
@@ -23,15 +23,32 @@ class Verification(VerificationPolicy):
     double_opt_in: DoubleOptIn | None = None
 
 
+class SourceFlags(BaseModel):
+    """What verify reads of a source in the file's ``sources:`` (capture's section, which
+    capture validates): whether it asks for double opt-in."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = ""
+    double_opt_in: bool = False
+
+
 class VerifyConfig(BaseModel):
     verification: Verification = Field(default_factory=Verification)
+    sources: list[SourceFlags] = Field(default_factory=list)
+
+    def asks_for_double_opt_in(self) -> list[str]:
+        """What in the file asks for double opt-in: its section, and the sources that do."""
+        asking = ["verification.double_opt_in"] if self.verification.double_opt_in else []
+        return asking + [f"source {s.id!r}" for s in self.sources if s.double_opt_in]
 
 
 def verify_ports(settings: VerifySettings) -> Mapping[str, object]:
     """What verify's handlers are given: the policy from the configuration file (its
     defaults when there is no file), the mail-domain resolver ``dns_mode`` names, and
     double opt-in's configuration, links (``None`` without ``LEADFLOW_CONFIRM_SECRET``) and
-    mailer. Refuses a file that asks for double opt-in while no secret is set."""
+    mailer. Refuses a file that asks for double opt-in (its section, or a source with
+    ``double_opt_in: true``) while no secret is set."""
     config = (
         load_config(settings.config_file, VerifyConfig)
         if settings.config_file is not None
@@ -39,10 +56,12 @@ def verify_ports(settings: VerifySettings) -> Mapping[str, object]:
     )
     verification = config.verification
     secret = settings.confirm_secret
-    if verification.double_opt_in is not None and secret is None:
+    asking = config.asks_for_double_opt_in()
+    if asking and secret is None:
         raise ConfigError(
-            f"{settings.config_file}: verification.double_opt_in needs LEADFLOW_CONFIRM_SECRET "
-            "(32 or more random characters) to sign confirmation links"
+            f"{settings.config_file} asks for double opt-in ({', '.join(asking)}), which "
+            "needs LEADFLOW_CONFIRM_SECRET (32 or more random characters) to sign "
+            "confirmation links"
         )
     return {
         "policy": verification,

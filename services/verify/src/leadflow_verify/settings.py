@@ -28,7 +28,7 @@ class VerifySettings(ServiceSettings):
     # opt-in. The links point at public_url (default: this API's own address).
     confirm_secret: SecretStr | None = Field(default=None, min_length=32)
     public_url: str | None = None
-    # The SMTP server confirmation mails go through.
+    # The SMTP server confirmation mails go through. A login travels only over TLS.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str | None = None
@@ -42,6 +42,18 @@ class VerifySettings(ServiceSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("confirm_secret")
+    @classmethod
+    def _not_an_example(cls, secret: SecretStr | None) -> SecretStr | None:
+        """The example from docker-compose.yml signs nothing: anyone who read it could make
+        links (the refusal names the variable, since that is where it is set)."""
+        if secret is not None and secret.get_secret_value().strip().lower().startswith("change-me"):
+            raise ValueError(
+                "LEADFLOW_CONFIRM_SECRET is a placeholder (it starts with 'change-me'): set it "
+                "to 32 or more random characters of your own, e.g. `openssl rand -hex 32`"
+            )
+        return secret
 
     @field_validator("public_url")
     @classmethod
@@ -88,4 +100,15 @@ class VerifySettings(ServiceSettings):
     def _servers_mode_has_servers(self) -> VerifySettings:
         if self.dns_mode == "servers" and not self.dns_servers:
             raise ValueError("dns_mode 'servers' needs dns_servers")
+        return self
+
+    @model_validator(mode="after")
+    def _login_only_over_tls(self) -> VerifySettings:
+        """An SMTP password must never cross the network in clear: ``auto`` would send it
+        unencrypted to a server (or a man in the middle) that offers no STARTTLS."""
+        if self.smtp_username is not None and self.smtp_tls not in ("starttls", "tls"):
+            raise ValueError(
+                f"LEADFLOW_SMTP_USERNAME is set, so LEADFLOW_SMTP_TLS must be 'starttls' or "
+                f"'tls' (got {self.smtp_tls!r}): the SMTP password is never sent unencrypted"
+            )
         return self

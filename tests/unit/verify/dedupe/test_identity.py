@@ -95,3 +95,21 @@ def test_a_lead_delivered_again_in_a_batch_neither_hides_its_row_nor_repeats_its
     links = link_repeats([newcomer, stored], [Known(stored, stored.lead_id)])
     assert links[newcomer.lead_id].first_lead_id == stored.lead_id
     assert stored.lead_id not in links
+
+
+def test_a_held_lead_is_linked_but_no_lead_is_linked_to_it() -> None:
+    """A lead held for double opt-in may repeat a lead seen before; a lead after it in the
+    batch is not its repeat, since nobody downstream may have seen the held one."""
+    earlier = person("ana@x.com")
+    held = person("ana@x.com", "+4520123456")
+    by_phone = person(phone="+4520123456")  # matches only the held lead
+    again = person("ana@x.com")
+    links = link_repeats(
+        [held, by_phone, again], [Known(earlier, earlier.lead_id)], unseen={held.lead_id}
+    )
+    assert links[held.lead_id].first_lead_id == earlier.lead_id
+    assert by_phone.lead_id not in links
+    assert links[again.lead_id].first_lead_id == earlier.lead_id
+    alone = person("zoe@x.com")
+    after = person("zoe@x.com")
+    assert link_repeats([alone, after], [], unseen={alone.lead_id}) == {}

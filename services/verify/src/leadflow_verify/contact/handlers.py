@@ -84,22 +84,27 @@ async def verify_leads(
         confirmable(verdict) if event.data.double_opt_in else verdict
         for event, verdict in zip(captured, verdicts, strict=True)
     ]
+    # a held lead is nobody's first lead until it is confirmed (opt_in adds it then)
+    held = {
+        event.lead_id
+        for event, verdict in zip(captured, verdicts, strict=True)
+        if event.data.double_opt_in and verdict.accepted
+    }
     people = PeopleRepository(uow)
     identities = [
         identity_of(event.lead_id, verdict.contact)
         for event, verdict in zip(captured, verdicts, strict=True)
         if verdict.accepted
     ]
-    links = link_repeats(identities, await people.candidates(identities)) if identities else {}
+    links = (
+        link_repeats(identities, await people.candidates(identities), unseen=held)
+        if identities
+        else {}
+    )
     verifications = [
         _linked(event.lead_id, event.occurred_at, verdict, links.get(event.lead_id))
         for event, verdict in zip(captured, verdicts, strict=True)
     ]
-    held = {
-        event.lead_id
-        for event, verification in zip(captured, verifications, strict=True)
-        if event.data.double_opt_in and verification.verdict.accepted
-    }
     stored = await VerificationRepository(uow).add_new(
         [replace(v, verdict=awaiting(v.verdict)) if v.lead_id in held else v for v in verifications]
     )
@@ -107,7 +112,7 @@ async def verify_leads(
         [
             (i, links[i.lead_id].first_lead_id if i.lead_id in links else i.lead_id)
             for i in identities
-            if i.lead_id in stored
+            if i.lead_id in stored and i.lead_id not in held
         ]
     )
     holding: list[Held] = []
@@ -119,7 +124,7 @@ async def verify_leads(
             holding.append(_held(event, verification, double_opt_in, now))
         else:
             _publish(uow, event, verification)
-    await hold(uow, holding)
+    await hold(uow, holding, policy=double_opt_in, now=now)
 
 
 async def _unless_suppressed(uow: UnitOfWork, verdicts: list[Verdict]) -> list[Verdict]:

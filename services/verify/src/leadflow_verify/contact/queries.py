@@ -27,7 +27,9 @@ async def verification_of(uow: UnitOfWork, lead_id: uuid.UUID) -> Report | None:
         if found is None:
             return None
         held = await ConfirmationRepository(uow).get(lead_id)
-        return Report(found, held.confirmation if held is not None else None)
+        if held is None or held.confirmation.state == "suppressed":
+            return Report(found, None)  # a suppressed lead's report says nothing more
+        return Report(found, held.confirmation)
 
 
 async def summary_of(uow: UnitOfWork, since: datetime, until: datetime) -> Summary:

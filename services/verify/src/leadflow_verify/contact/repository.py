@@ -13,7 +13,7 @@ from pydantic_core import to_json
 
 from leadflow_shared.events.v1 import Check, ContactDetails, DuplicateMatch, Reason
 from leadflow_shared.uow import UnitOfWork
-from leadflow_verify.contact.domain.verdict import Verdict
+from leadflow_verify.contact.domain.verdict import SUPPRESSED, Verdict
 from leadflow_verify.contact.tables import verifications
 
 
@@ -65,6 +65,15 @@ SET accepted = s.accepted, checks = s.checks, reasons = s.reasons, outcome = s.o
 FROM unnest($1::uuid[], $2::boolean[], $3::json[], $4::json[], $5::text[], $6::text[], $7::json[])
     AS s(lead_id, accepted, checks, reasons, outcome, findings, review_reasons)
 WHERE v.lead_id = s.lead_id
+"""
+# A held lead put on the do-not-contact list: rejected as any suppressed lead is, and kept
+# without its details (nor the lead it repeated).
+_SUPPRESSED = f"""
+UPDATE {verifications.fullname}
+SET accepted = false, contact = $2::json, checks = $3::json, reasons = $4::json,
+    outcome = 'rejected', findings = $5::text[], review_reasons = '[]'::json,
+    duplicate_of = NULL, duplicate_match = NULL
+WHERE lead_id = ANY($1::uuid[])
 """
 _OUTCOMES = f"""
 SELECT outcome, count(*) FROM {verifications.fullname}
@@ -120,6 +129,19 @@ class VerificationRepository:
             [v.outcome for v in given],
             [" ".join(v.findings) for v in given],
             [_json_list(v.review_reasons) for v in given],
+        )
+
+    async def suppressed(self, lead_ids: Sequence[uuid.UUID]) -> None:
+        """Replace these leads' verdicts with the suppressed one, their details erased."""
+        if not lead_ids:
+            return
+        await (await self.uow.driver()).execute(
+            _SUPPRESSED,
+            list(lead_ids),
+            SUPPRESSED.contact.model_dump_json(),
+            _json_list(SUPPRESSED.checks),
+            _json_list(SUPPRESSED.reasons),
+            list(SUPPRESSED.findings),
         )
 
     async def get(self, lead_id: uuid.UUID) -> Verification | None:

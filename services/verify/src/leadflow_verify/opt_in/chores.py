@@ -10,8 +10,9 @@ from leadflow_shared.ports import Clock
 from leadflow_shared.service import Chore, Runtime
 from leadflow_verify.opt_in.domain.links import ConfirmationLinks
 from leadflow_verify.opt_in.domain.policy import DoubleOptIn
-from leadflow_verify.opt_in.handlers import expire_due, send_due, unsent
+from leadflow_verify.opt_in.handlers import expire_due, unsent
 from leadflow_verify.opt_in.mailer import Mailer
+from leadflow_verify.opt_in.sending import send_due
 
 log = get_logger(__name__)
 
@@ -41,7 +42,7 @@ async def expire_unconfirmed(runtime: Runtime[Any]) -> None:
             log.error(
                 "held leads wait for confirmation mails that cannot be sent: "
                 "set LEADFLOW_CONFIRM_SECRET",
-                leads=waiting,
+                mails=waiting,
             )
 
 

@@ -18,7 +18,10 @@ from leadflow_verify.opt_in.handlers import ConfirmationExpired, UnknownConfirma
 PAGES: dict[int | str, dict[str, Any]] = {
     200: {"description": "confirmed now, or before", "content": {"text/html": {}}},
     400: {"description": "not a valid link (cut short or changed)", "content": {"text/html": {}}},
-    404: {"description": "nothing to confirm for this link", "content": {"text/html": {}}},
+    404: {
+        "description": "nothing to confirm for this link (unknown, or its address suppressed)",
+        "content": {"text/html": {}},
+    },
     410: {"description": "the link has expired", "content": {"text/html": {}}},
     503: {"description": "confirmation is not set up", "content": {"text/html": {}}},
 }
@@ -31,9 +34,10 @@ def router(runtime: Runtime[Any]) -> APIRouter:
 
     @api.get("/v1/confirm/{token}", response_class=HTMLResponse, responses=PAGES)
     async def confirm_address(token: str, uow: UoW) -> HTMLResponse:
-        """Confirm the email address a double opt-in mail was sent to: the held lead is
-        published (``lead.verified``) and the person sees a thank-you page. Following the
-        link again changes nothing."""
+        """Confirm the email address a double opt-in mail was sent to: every lead held for
+        it and still in time is published (``lead.verified``, each once; one put on the
+        do-not-contact list meanwhile is rejected instead) and the person sees a thank-you
+        page. Following the link again changes nothing."""
         if not isinstance(links, ConfirmationLinks):
             return pages.render(pages.UNAVAILABLE)
         try:

@@ -1,177 +1,172 @@
-"""opt_in's use cases: holding leads (part of contact's stage), sending the confirmation
-mails and expiring unconfirmed leads (chores), and confirming a lead (an HTTP command)."""
+"""opt_in's use cases: holding leads (part of contact's stage), confirming an address (an
+HTTP command) and expiring unconfirmed leads (a chore). Sending the mails is in
+``sending``."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from leadflow_shared.events import (
-    LeadRejected,
-    LeadRejectedData,
-    LeadVerified,
-    Topics,
-    new_envelope_fields,
-)
+from leadflow_shared.events import LeadRejected, LeadRejectedData, Topics, new_envelope_fields
 from leadflow_shared.logging import get_logger
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
 from leadflow_verify.contact.repository import VerificationRepository
 from leadflow_verify.dedupe.repository import PeopleRepository
 from leadflow_verify.opt_in.domain.confirmation import (
-    confirmed,
+    DAY,
+    Mail,
+    address_of,
     expired,
-    retry_delay,
-    verdict_of,
+    first_try,
+    held_back,
+    joined,
 )
 from leadflow_verify.opt_in.domain.links import ConfirmationLinks
-from leadflow_verify.opt_in.domain.mail import confirmation_mail
 from leadflow_verify.opt_in.domain.policy import DoubleOptIn
-from leadflow_verify.opt_in.mailer import Mailer, MailNotSent
-from leadflow_verify.opt_in.repository import ConfirmationRepository, Due, Held, Mailed
+from leadflow_verify.opt_in.mail_repository import MailRepository
+from leadflow_verify.opt_in.repository import ConfirmationRepository, Held
+from leadflow_verify.opt_in.settling import publish_confirmed, unless_suppressed
 
 log = get_logger(__name__)
 
-MAILS_PER_RUN = 20
-CLAIM_FOR = timedelta(minutes=5)  # a mail claimed by a process that died is retried then
 EXPIRED_PER_RUN = 500
+ROUNDS = 3  # an address's mail confirmed or expired while a batch joins it: made again
 
 
 class UnknownConfirmation(Exception):
-    """A validly signed token whose lead has no confirmation here."""
+    """A validly signed token that confirms nothing here (any more)."""
 
 
 class ConfirmationExpired(Exception):
-    """The link's time ran out (or the lead was rejected as unconfirmed)."""
+    """The link's time ran out (or its leads were rejected as unconfirmed)."""
 
 
 @dataclass(frozen=True)
 class Confirmed:
     """What following a link did."""
 
-    lead_id: uuid.UUID
+    mail_id: uuid.UUID
     confirmed_at: datetime
+    lead_ids: tuple[uuid.UUID, ...]  # the leads published now (none when confirmed before)
     first_time: bool  # False: confirmed before; nothing was published again
 
 
-async def hold(uow: UnitOfWork, held: Sequence[Held]) -> None:
-    """Keep accepted leads of double opt-in sources until they are confirmed (one
-    statement): their mails go out from the ``send_due`` chore, never from here."""
-    await ConfirmationRepository(uow).add(held)
-    if held:
-        log.info("leads held for double opt-in", leads=len(held))
+async def hold(
+    uow: UnitOfWork, held: Sequence[Held], *, policy: DoubleOptIn, now: datetime
+) -> None:
+    """Keep accepted leads of double opt-in sources until their addresses are confirmed.
+    Each waits for its address's mail: the one waiting already, if any (then no other mail
+    goes out, and the lead's deadline is the mail's at the latest), else a new one, first
+    tried at once unless ``mails_per_address_per_day`` mails went to the address in the
+    last day. Mails go out from the ``send_due`` chore, never from here."""
+    if not held:
+        return
+    asked: dict[str, Held] = {}
+    deadline: dict[str, datetime] = {}
+    for h in held:
+        address = address_of(h.confirmation.email)
+        asked.setdefault(address, h)
+        deadline[address] = max(deadline.get(address, now), h.confirmation.expires_at)
+    mails = await _mails_for(uow, asked, deadline, policy, now)
+    rows = []
+    for h in held:
+        mail = mails[address_of(h.confirmation.email)]
+        c = h.confirmation
+        waits = replace(c, mail=mail, expires_at=joined(c.expires_at, mail))
+        rows.append(replace(h, confirmation=waits))
+    await ConfirmationRepository(uow).add(rows)
+    log.info("leads held for double opt-in", leads=len(held), addresses=len(mails))
 
 
-async def send_due(
+async def _mails_for(
     uow: UnitOfWork,
-    *,
-    mailer: Mailer,
-    links: ConfirmationLinks,
+    asked: dict[str, Held],
+    deadline: dict[str, datetime],
     policy: DoubleOptIn,
     now: datetime,
-    limit: int = MAILS_PER_RUN,
-) -> list[Mailed]:
-    """Send the confirmation mails that are due, one at a time, outside any transaction
-    that holds a lead: claim them (committed), send, record how each went (committed). A
-    mail that fails is tried again later, ever less often; one the server refuses for good
-    is not. Once the server cannot be reached, the rest of the batch waits for next time."""
-    async with uow:
-        due = await ConfirmationRepository(uow).claim_due(now, now + CLAIM_FOR, limit)
-        await uow.commit()
-    results: list[Mailed] = []
-    unreachable: str | None = None
-    for mail in due:
-        if unreachable is not None:
-            results.append(_failed(mail, now, unreachable))
-            continue
-        message = confirmation_mail(
-            policy,
-            to=mail.email,
-            first_name=mail.first_name,
-            link=links.link(mail.lead_id, mail.expires_at),
-            expires_at=mail.expires_at,
-        )
-        try:
-            await mailer.send(message)
-        except MailNotSent as exc:
-            if exc.permanent:
-                log.error("confirmation mail refused", lead_id=str(mail.lead_id), error=str(exc))
-                results.append(Mailed(mail.lead_id, "undeliverable", error=str(exc)))
-                continue
-            unreachable = str(exc)
-            results.append(_failed(mail, now, unreachable))
-            continue
-        log.info("confirmation mail sent", lead_id=str(mail.lead_id), attempts=mail.attempts)
-        results.append(Mailed(mail.lead_id, "sent", sent_at=now))
-    async with uow:
-        await ConfirmationRepository(uow).mailed(results)
-        await uow.commit()
-    return results
-
-
-def _failed(mail: Due, now: datetime, error: str) -> Mailed:
-    retry_at = now + retry_delay(mail.attempts)
-    log.warning(
-        "confirmation mail not sent; it is tried again",
-        lead_id=str(mail.lead_id),
-        attempts=mail.attempts,
-        retry_at=retry_at.isoformat(timespec="seconds"),
-        error=error,
-    )
-    return Mailed(mail.lead_id, "pending", next_attempt_at=retry_at, error=error)
+) -> dict[str, Mail]:
+    """Each address's waiting mail, made where there is none (one statement each)."""
+    repository = MailRepository(uow)
+    addresses = sorted(asked)
+    await repository.close_stale(addresses, now)
+    found: dict[str, Mail] = {}
+    for _ in range(ROUNDS):
+        missing = [a for a in addresses if a not in found]
+        recent = await repository.sent_since(missing, now - DAY)
+        new = []
+        for address in missing:
+            starts = first_try(now, recent.get(address, []), policy.mails_per_address_per_day)
+            mail = Mail(
+                mail_id=uuid.uuid4(),
+                address=address,
+                email=asked[address].confirmation.email,
+                requested_at=now,
+                expires_at=deadline[address],
+                error=held_back(policy.mails_per_address_per_day) if starts > now else None,
+            )
+            new.append((mail, starts))
+        await repository.add(new)
+        found |= await repository.waiting(missing, now)
+        if len(found) == len(addresses):
+            return found
+    raise RuntimeError("the addresses' confirmation mails kept changing while leads joined them")
 
 
 async def confirm(
     uow: UnitOfWork, token: str, *, links: ConfirmationLinks, now: datetime
 ) -> Confirmed:
-    """Confirm the lead a link names: mark it confirmed, store its verdict again and publish
-    its held ``lead.verified``, with the check that says when, in one transaction. A lead
-    confirmed before is confirmed still, and nothing is published twice.
+    """Confirm the address a link was mailed to: every lead waiting for that mail and still
+    in time is marked confirmed and publishes its held ``lead.verified``, with the check
+    that says when, in one transaction; one put on the do-not-contact list meanwhile is
+    rejected as suppressed instead. A link followed again confirms nothing more.
 
     Raises :class:`~leadflow_verify.opt_in.domain.links.InvalidToken`,
-    :class:`UnknownConfirmation` or
-    :class:`ConfirmationExpired`."""
-    signed = links.read(token)
+    :class:`UnknownConfirmation` or :class:`ConfirmationExpired`."""
+    token_hash = links.digest(token)
     async with uow:
-        confirmations = ConfirmationRepository(uow)
-        found = await confirmations.get(signed.lead_id, lock=True)
-        if found is None:
-            raise UnknownConfirmation(f"no confirmation for lead {signed.lead_id}")
-        c = found.confirmation
-        if c.state == "confirmed" and c.settled_at is not None:
-            return Confirmed(c.lead_id, c.settled_at, first_time=False)
-        if c.state == "expired" or signed.expired(now) or now >= c.expires_at:
-            raise ConfirmationExpired(f"the link for lead {c.lead_id} has expired")
-        data = confirmed(c, now)
-        await confirmations.confirmed(c.lead_id, now)
-        await VerificationRepository(uow).settle({c.lead_id: verdict_of(data)})
-        envelope = new_envelope_fields(
-            producer=NAME, lead_id=c.lead_id, correlation_id=found.correlation_id
-        )
-        uow.publish(
-            Topics.VERIFIED,
-            LeadVerified(**{**envelope, "causation_id": found.causation_id}, data=data),
-        )
+        mails = MailRepository(uow)
+        mail = await mails.by_token(token_hash, lock=True)
+        if mail is None or mail.state == "withdrawn":
+            raise UnknownConfirmation("no confirmation mail carries this link")
+        if mail.state == "confirmed" and mail.settled_at is not None:
+            return Confirmed(mail.mail_id, mail.settled_at, (), first_time=False)
+        if mail.state == "expired" or mail.expired(now):
+            raise ConfirmationExpired(f"the link of mail {mail.mail_id} has expired")
+        waiting = await ConfirmationRepository(uow).waiting_for([mail.mail_id], now)
+        if not waiting:  # each one's own, shorter time ran out
+            raise ConfirmationExpired(f"no lead waits for mail {mail.mail_id} any more")
+        kept = await unless_suppressed(uow, waiting, now)
+        await publish_confirmed(uow, kept, now)
+        if kept:
+            await mails.settle(mail.mail_id, "confirmed", now)
+        else:  # nothing about the address is kept
+            await mails.withdraw([mail.mail_id], now)
         await uow.commit()
-    log.info("lead confirmed (double opt-in)", lead_id=str(c.lead_id))
-    return Confirmed(c.lead_id, now, first_time=True)
+    if not kept:
+        raise UnknownConfirmation(f"every lead of mail {mail.mail_id} is suppressed")
+    log.info("address confirmed (double opt-in)", mail_id=str(mail.mail_id), leads=len(kept))
+    return Confirmed(mail.mail_id, now, tuple(h.lead_id for h in kept), first_time=True)
 
 
 async def expire_due(uow: UnitOfWork, *, now: datetime, limit: int = EXPIRED_PER_RUN) -> int:
-    """Reject held leads whose time ran out unconfirmed: ``lead.rejected`` with the reason
-    ``unconfirmed``, their verdicts stored again, their identities forgotten (no later lead
-    is a repeat of theirs). Returns how many."""
+    """Reject held leads whose time ran out unconfirmed (``now >= expires_at``, as for a
+    link): ``lead.rejected`` with the reason ``unconfirmed``, their verdicts stored again;
+    and close the mails whose links ran out. A held lead is not among the people later
+    leads repeat; one held before that was so is forgotten now (its repeats get the
+    earliest of themselves as their first lead). Returns how many leads."""
     async with uow:
         gone = await ConfirmationRepository(uow).expire_due(now, limit)
-        verdicts = {h.confirmation.lead_id: expired(h.confirmation) for h in gone}
+        await MailRepository(uow).expire_due(now, limit)
+        verdicts = {h.lead_id: expired(h.confirmation) for h in gone}
         await VerificationRepository(uow).settle(verdicts)
         await PeopleRepository(uow).forget(list(verdicts))
         for h in gone:
-            verdict = verdicts[h.confirmation.lead_id]
+            verdict = verdicts[h.lead_id]
             envelope = new_envelope_fields(
-                producer=NAME, lead_id=h.confirmation.lead_id, correlation_id=h.correlation_id
+                producer=NAME, lead_id=h.lead_id, correlation_id=h.correlation_id
             )
             rejected = LeadRejected(
                 **{**envelope, "causation_id": h.causation_id},
@@ -190,6 +185,6 @@ async def expire_due(uow: UnitOfWork, *, now: datetime, limit: int = EXPIRED_PER
 
 
 async def unsent(uow: UnitOfWork, *, now: datetime) -> int:
-    """How many held leads still wait for their confirmation mail."""
+    """How many confirmation mails wait to go out."""
     async with uow:
-        return await ConfirmationRepository(uow).unsent(now)
+        return await MailRepository(uow).unsent(now)

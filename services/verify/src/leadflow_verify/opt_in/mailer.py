@@ -16,13 +16,24 @@ TlsMode = Literal["auto", "starttls", "tls", "none"]
 
 
 class MailNotSent(Exception):
-    """A mail that did not go out. ``permanent``: the server refused its recipient for good
-    (a 5xx answer), and sending it again cannot help; otherwise (no connection, a timeout,
-    a temporary refusal, a login that failed) it is tried again later."""
+    """A mail that did not go out::
+
+    MailNotSent            this mail: its recipient refused for a while (a 4xx, such
+    │                      as greylisting) or its data refused; tried again later
+    │                      on its own. ``permanent``: its recipient refused for good
+    │                      (5xx), and sending it again cannot help
+    └── ServerUnavailable  no mail can go now, whatever its recipient: no connection,
+                           a timeout, the server closing (421), a login or STARTTLS
+                           that failed, the sender refused
+    """
 
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+
+
+class ServerUnavailable(MailNotSent):
+    """The mail server cannot take any mail now: the other mails wait too."""
 
 
 class Mailer:
@@ -68,9 +79,21 @@ class SmtpMailer(Mailer):
             refusals = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
             permanent = all(r.code >= 500 for r in exc.recipients)
             raise MailNotSent(f"recipient refused: {refusals}", permanent=permanent) from exc
+        except (
+            aiosmtplib.SMTPConnectError,  # no connection, or a refusing greeting
+            aiosmtplib.SMTPServerDisconnected,
+            aiosmtplib.SMTPTimeoutError,
+            aiosmtplib.SMTPAuthenticationError,
+            aiosmtplib.SMTPSenderRefused,
+            aiosmtplib.SMTPHeloError,
+        ) as exc:  # its message names the server
+            raise ServerUnavailable(str(exc)) from exc
         except aiosmtplib.SMTPResponseException as exc:
-            raise MailNotSent(f"{self.host}:{self.port} answered {exc.code} {exc.message}") from exc
-        except aiosmtplib.SMTPException as exc:  # its message names the server
-            raise MailNotSent(str(exc)) from exc
+            answer = f"{self.host}:{self.port} answered {exc.code} {exc.message}"
+            if exc.code == 421:  # the server is closing the connection: not this mail's fault
+                raise ServerUnavailable(answer) from exc
+            raise MailNotSent(answer) from exc
+        except aiosmtplib.SMTPException as exc:  # such as STARTTLS required, not offered
+            raise ServerUnavailable(str(exc)) from exc
         except (OSError, TimeoutError) as exc:
-            raise MailNotSent(f"{self.host}:{self.port}: {exc!r}") from exc
+            raise ServerUnavailable(f"{self.host}:{self.port}: {exc!r}") from exc

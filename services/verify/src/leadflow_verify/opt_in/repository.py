@@ -1,10 +1,10 @@
-"""opt_in's queries: held leads stored a batch at a time, mails claimed and settled a batch
-at a time, a confirmation read and locked by its lead."""
+"""opt_in's queries on held leads: stored a batch at a time, read with the mail they wait
+for, settled (confirmed, expired, suppressed) a batch at a time."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,10 +12,14 @@ from typing import Any
 from leadflow_shared.events.v1 import LeadVerifiedData
 from leadflow_shared.sql import insert_unnest
 from leadflow_shared.uow import UnitOfWork
-from leadflow_verify.opt_in.domain.confirmation import Confirmation, MailState
-from leadflow_verify.opt_in.tables import confirmations
+from leadflow_verify.opt_in.domain.confirmation import Confirmation, State
+from leadflow_verify.opt_in.mail_repository import COLUMNS as MAIL_COLUMNS
+from leadflow_verify.opt_in.mail_repository import mail_of
+from leadflow_verify.opt_in.tables import confirmation_mails, confirmations
 
 T = confirmations.fullname
+M = confirmation_mails.fullname
+_MAIL = ", ".join(f"m.{c} AS mail_{c}" for c in MAIL_COLUMNS)
 _ADD = insert_unnest(
     confirmations,
     {
@@ -27,76 +31,48 @@ _ADD = insert_unnest(
         "causation_id": "uuid",
         "requested_at": "timestamptz",
         "expires_at": "timestamptz",
-        "next_attempt_at": "timestamptz",
+        "mail_id": "uuid",
     },
     "ON CONFLICT (lead_id) DO NOTHING",
 )
-# Due mails, each claimed for a while (another process skips them; a process that dies
-# while sending leaves them to be tried again once the claim has run out).
-_CLAIM = f"""
-UPDATE {T} AS c SET attempts = c.attempts + 1, next_attempt_at = $2
-FROM (
-    SELECT lead_id FROM {T}
-    WHERE state = 'awaiting' AND mail = 'pending' AND next_attempt_at <= $1 AND expires_at > $1
-    ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
-) AS due
-WHERE c.lead_id = due.lead_id
-RETURNING c.lead_id, c.email, c.held->'contact'->>'first_name' AS first_name, c.expires_at,
-    c.attempts
+_GET = f"SELECT c.*, {_MAIL} FROM {T} AS c JOIN {M} AS m ON m.mail_id = c.mail_id"
+_ONE = f"{_GET} WHERE c.lead_id = $1"
+# The leads still in time that wait for these mails, locked (a lead the expiry chore holds
+# is waited for, then no longer awaiting).
+_WAITING = f"""
+{_GET} WHERE c.mail_id = ANY($1::uuid[]) AND c.state = 'awaiting' AND c.expires_at > $2
+ORDER BY c.requested_at, c.lead_id FOR UPDATE OF c
 """
-_MAILED = f"""
-UPDATE {T} AS c SET mail = m.mail, sent_at = m.sent_at, mail_error = m.mail_error,
-    next_attempt_at = coalesce(m.next_attempt_at, c.next_attempt_at)
-FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[])
-    AS m(lead_id, mail, sent_at, next_attempt_at, mail_error)
-WHERE c.lead_id = m.lead_id
+_SETTLE = f"UPDATE {T} SET state = $2, settled_at = $3 WHERE lead_id = ANY($1::uuid[])"
+_SUPPRESSED = f"""
+UPDATE {T} AS c SET state = 'suppressed', settled_at = $3, email = '', held = s.held
+FROM unnest($1::uuid[], $2::json[]) AS s(lead_id, held)
+WHERE c.lead_id = s.lead_id
 """
-_LOCKED = f"SELECT * FROM {T} WHERE lead_id = $1 FOR UPDATE"
-_GET = f"SELECT * FROM {T} WHERE lead_id = $1"
-_CONFIRMED = f"UPDATE {T} SET state = 'confirmed', settled_at = $2 WHERE lead_id = $1"
 _EXPIRE = f"""
-UPDATE {T} AS c SET state = 'expired', settled_at = $1
-FROM (
+WITH due AS (
     SELECT lead_id FROM {T} WHERE state = 'awaiting' AND expires_at <= $1
     ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
-) AS due
-WHERE c.lead_id = due.lead_id
-RETURNING c.*
-"""
-_UNSENT = f"""
-SELECT count(*) FROM {T} WHERE state = 'awaiting' AND mail = 'pending' AND expires_at > $1
+), gone AS (
+    UPDATE {T} AS c SET state = 'expired', settled_at = $1
+    FROM due WHERE c.lead_id = due.lead_id
+    RETURNING c.*
+)
+SELECT c.*, {_MAIL} FROM gone AS c JOIN {M} AS m ON m.mail_id = c.mail_id
 """
 
 
 @dataclass(frozen=True)
 class Held:
-    """A lead to hold: its confirmation as first stored, and the event ids it follows."""
+    """A lead to hold: its confirmation, and the event ids it follows."""
 
     confirmation: Confirmation
     correlation_id: uuid.UUID
     causation_id: uuid.UUID | None
 
-
-@dataclass(frozen=True)
-class Due:
-    """A confirmation mail to send now."""
-
-    lead_id: uuid.UUID
-    email: str
-    first_name: str | None
-    expires_at: datetime
-    attempts: int  # this one included
-
-
-@dataclass(frozen=True)
-class Mailed:
-    """How sending one mail went."""
-
-    lead_id: uuid.UUID
-    mail: MailState
-    sent_at: datetime | None = None
-    next_attempt_at: datetime | None = None  # when still pending
-    error: str | None = None
+    @property
+    def lead_id(self) -> uuid.UUID:
+        return self.confirmation.lead_id
 
 
 class ConfirmationRepository:
@@ -104,10 +80,12 @@ class ConfirmationRepository:
         self.uow = uow
 
     async def add(self, held: Sequence[Held]) -> None:
-        """Store held leads (one statement); a lead held before keeps its first row."""
+        """Store held leads, each with its mail (one statement); a lead held before keeps
+        its first row."""
         if not held:
             return
         rows = [h.confirmation for h in held]
+        assert all(c.mail is not None for c in rows), "a held lead waits for a mail"
         conn = await self.uow.driver()
         await conn.execute(
             _ADD,
@@ -119,44 +97,36 @@ class ConfirmationRepository:
             [h.causation_id for h in held],
             [c.requested_at for c in rows],
             [c.expires_at for c in rows],
-            [c.requested_at for c in rows],  # the first mail is due at once
+            [c.mail.mail_id if c.mail else None for c in rows],
         )
 
-    async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Due]:
-        """Up to ``limit`` mails due at ``now``, claimed ``until`` then, oldest first."""
-        rows = await (await self.uow.driver()).fetch(_CLAIM, now, until, limit)
-        return [
-            Due(r["lead_id"], r["email"], r["first_name"], r["expires_at"], r["attempts"])
-            for r in rows
-        ]
-
-    async def mailed(self, results: Sequence[Mailed]) -> None:
-        """Record how each mail went (one statement)."""
-        if not results:
-            return
-        await (await self.uow.driver()).execute(
-            _MAILED,
-            [m.lead_id for m in results],
-            [m.mail for m in results],
-            [m.sent_at for m in results],
-            [m.next_attempt_at for m in results],
-            [m.error for m in results],
-        )
-
-    async def unsent(self, now: datetime) -> int:
-        """How many held leads still wait for their mail."""
-        return int(await (await self.uow.driver()).fetchval(_UNSENT, now))
-
-    async def get(self, lead_id: uuid.UUID, *, lock: bool = False) -> Held | None:
-        """A lead's confirmation; ``lock``: locked until the unit of work ends."""
-        row = await (await self.uow.driver()).fetchrow(_LOCKED if lock else _GET, lead_id)
+    async def get(self, lead_id: uuid.UUID) -> Held | None:
+        """A lead's confirmation, with its mail."""
+        row = await (await self.uow.driver()).fetchrow(_ONE, lead_id)
         return _held(row) if row is not None else None
 
-    async def confirmed(self, lead_id: uuid.UUID, at: datetime) -> None:
-        await (await self.uow.driver()).execute(_CONFIRMED, lead_id, at)
+    async def waiting_for(self, mail_ids: Sequence[uuid.UUID], now: datetime) -> list[Held]:
+        """The leads that wait for these mails and are still in time at ``now``, locked
+        until the unit of work ends, the earliest held first."""
+        if not mail_ids:
+            return []
+        rows = await (await self.uow.driver()).fetch(_WAITING, list(mail_ids), now)
+        return [_held(r) for r in rows]
+
+    async def settle(self, lead_ids: Sequence[uuid.UUID], state: State, at: datetime) -> None:
+        if lead_ids:
+            await (await self.uow.driver()).execute(_SETTLE, list(lead_ids), state, at)
+
+    async def suppressed(self, erased: Mapping[uuid.UUID, LeadVerifiedData], at: datetime) -> None:
+        """Mark leads suppressed, keeping of each only what ``erased`` gives."""
+        if erased:
+            await (await self.uow.driver()).execute(
+                _SUPPRESSED, list(erased), [d.model_dump_json() for d in erased.values()], at
+            )
 
     async def expire_due(self, now: datetime, limit: int) -> list[Held]:
-        """Up to ``limit`` held leads whose deadline passed by ``now``, marked expired."""
+        """Up to ``limit`` held leads whose deadline passed by ``now`` (``now >=
+        expires_at``), marked expired."""
         rows = await (await self.uow.driver()).fetch(_EXPIRE, now, limit)
         return [_held(r) for r in rows]
 
@@ -171,9 +141,6 @@ def _held(row: Any) -> Held:
         expires_at=row["expires_at"],
         state=row["state"],
         settled_at=row["settled_at"],
-        mail=row["mail"],
-        attempts=row["attempts"],
-        sent_at=row["sent_at"],
-        mail_error=row["mail_error"],
+        mail=mail_of(row, prefix="mail_"),
     )
     return Held(confirmation, row["correlation_id"], row["causation_id"])

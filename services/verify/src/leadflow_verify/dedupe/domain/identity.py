@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -165,10 +165,18 @@ def match(new: Identity, earlier: Identity) -> DuplicateMatch | None:
     return None
 
 
-def link_repeats(batch: Sequence[Identity], known: Iterable[Known]) -> dict[uuid.UUID, Link]:
+def link_repeats(
+    batch: Sequence[Identity],
+    known: Iterable[Known],
+    *,
+    unseen: Collection[uuid.UUID] = (),
+) -> dict[uuid.UUID, Link]:
     """Each lead of ``batch`` that repeats a known one or an earlier lead of the batch,
     linked to its person's first lead. A lead matching several is linked by its strongest
-    match (email, then phone, then name and company), the earliest first lead on a tie."""
+    match (email, then phone, then name and company), the earliest first lead on a tie.
+
+    The leads named in ``unseen`` (held for double opt-in: nobody downstream may see them)
+    are linked like the others, but no lead is linked to them."""
     seen = _Seen()
     for candidate in known:
         seen.add(candidate)
@@ -183,7 +191,8 @@ def link_repeats(batch: Sequence[Identity], known: Iterable[Known]) -> dict[uuid
                 best = Link(candidate.first_lead_id, found)
         if best is not None:
             links[identity.lead_id] = best
-        seen.add(Known(identity, best.first_lead_id if best else identity.lead_id))
+        if identity.lead_id not in unseen:
+            seen.add(Known(identity, best.first_lead_id if best else identity.lead_id))
     return links
 
 

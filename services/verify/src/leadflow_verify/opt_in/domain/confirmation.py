@@ -6,24 +6,40 @@ publish is kept with it (``held``). Confirmed, it becomes that verdict again wit
 ``double_opt_in`` check saying when; unconfirmed by its deadline, it is rejected as
 ``unconfirmed``. A lead of such a source with no valid email address cannot be confirmed:
 it is rejected as ``no_email_to_confirm`` at once.
+
+An address gets one confirmation mail at a time (:class:`Mail`): a lead held while a mail
+to its address waits waits for that mail too (until the mail's deadline at the latest),
+and following its link confirms every lead waiting for it. Anyone can post a lead naming
+somebody else's address; the address still gets at most one mail a window, and at most
+``mails_per_address_per_day`` a day (:func:`first_try`). An address is the address as
+repeats are matched (``ana+news@example.com`` is ``ana@example.com``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from leadflow_shared.events.v1 import Check, LeadVerifiedData, Reason
+from leadflow_shared.events.v1 import Check, ContactDetails, LeadVerifiedData, Reason
 from leadflow_verify.contact.domain.policy import NO_EMAIL_TO_CONFIRM, UNCONFIRMED, Outcome
 from leadflow_verify.contact.domain.verdict import Verdict
+from leadflow_verify.dedupe.domain.identity import email_key
 
 AWAITING: Outcome = "awaiting_confirmation"
 CHECK = "double_opt_in"
 
-State = Literal["awaiting", "confirmed", "expired"]
+# a held lead: waiting, confirmed (published), expired (rejected as unconfirmed) or
+# suppressed (its address or phone went on the do-not-contact list while it waited)
+State = Literal["awaiting", "confirmed", "expired", "suppressed"]
+# an address's mail: waiting for its link to be followed, confirmed, expired, or withdrawn
+# (every lead waiting for it was suppressed)
+MailLinkState = Literal["waiting", "confirmed", "expired", "withdrawn"]
+# how sending it went: not yet (tried again later), sent, or refused for good
 MailState = Literal["pending", "sent", "undeliverable"]
+DAY = timedelta(days=1)
 
 # A mail that could not be sent is tried again after 30 s, then twice as long each time,
 # at most every 15 minutes, until it is sent or its lead's time runs out.
@@ -32,9 +48,30 @@ LATEST_RETRY = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
+class Mail:
+    """The confirmation mail of an address, and the link in it (stored only as the digest
+    of its token). It works until ``expires_at``: ``now >= expires_at`` is too late."""
+
+    mail_id: uuid.UUID
+    address: str  # as repeats are matched: one mail waits per address
+    email: str  # where it goes: the address as the lead that asked first gave it
+    requested_at: datetime
+    expires_at: datetime
+    state: MailLinkState = "waiting"
+    settled_at: datetime | None = None
+    delivery: MailState = "pending"
+    attempts: int = 0  # tries made (a try claimed but never made does not count)
+    sent_at: datetime | None = None
+    error: str | None = None  # why the last try failed, or why none was made yet
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+@dataclass(frozen=True)
 class Confirmation:
     """A held lead: the address to confirm, the event to publish once confirmed, where it
-    stands and how its mail went."""
+    stands, and the mail it waits for."""
 
     lead_id: uuid.UUID
     source_id: str
@@ -43,11 +80,36 @@ class Confirmation:
     requested_at: datetime
     expires_at: datetime
     state: State = "awaiting"
-    settled_at: datetime | None = None  # when confirmed or expired
-    mail: MailState = "pending"
-    attempts: int = 0
-    sent_at: datetime | None = None
-    mail_error: str | None = None
+    settled_at: datetime | None = None  # when confirmed, expired or suppressed
+    mail: Mail | None = None  # None only before it is stored
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+def address_of(email: str) -> str:
+    """The address an email is confirmed as (and mailed at most once a window)."""
+    return email_key(email) or email.lower()
+
+
+def joined(own_deadline: datetime, mail: Mail) -> datetime:
+    """A lead's deadline once it waits for ``mail``: its own, or the mail's if sooner (the
+    mail's link is the only way to confirm it)."""
+    return min(own_deadline, mail.expires_at)
+
+
+def first_try(now: datetime, recent: Sequence[datetime], per_day: int) -> datetime:
+    """When a new mail to an address may first be tried, given when the address's mails of
+    the last day went out: now, unless ``per_day`` of them did; then once the oldest of the
+    last ``per_day`` is a day old. (A mail never sent does not count.)"""
+    counted = sorted(at for at in recent if at > now - DAY)
+    if len(counted) < per_day:
+        return now
+    return counted[-per_day] + DAY
+
+
+def held_back(per_day: int) -> str:
+    return f"held back: {per_day} confirmation mails went to this address within 24 hours"
 
 
 def confirmable(verdict: Verdict) -> Verdict:
@@ -114,13 +176,19 @@ def expired(confirmation: Confirmation) -> Verdict:
     with a failed check saying what became of its mail."""
     held = confirmation.held
     window = _hours(confirmation.expires_at - confirmation.requested_at)
-    if confirmation.mail == "sent" and confirmation.sent_at is not None:
-        mailed = f"the link mailed at {_moment(confirmation.sent_at)} was not followed"
-    elif confirmation.mail == "undeliverable":
-        mailed = f"the mail server refused the confirmation mail ({confirmation.mail_error})"
+    mail = confirmation.mail
+    if mail is None:
+        mailed = "no confirmation mail was asked for"
+    elif mail.delivery == "sent" and mail.sent_at is not None:
+        mailed = f"the link mailed at {_moment(mail.sent_at)} was not followed"
+    elif mail.delivery == "undeliverable":
+        mailed = f"the mail server refused the confirmation mail ({mail.error})"
+    elif mail.attempts == 0:
+        why = f" ({mail.error})" if mail.error else ""
+        mailed = f"the confirmation mail was not sent{why}"
     else:
-        tried = f"; last error: {confirmation.mail_error}" if confirmation.mail_error else ""
-        mailed = f"the confirmation mail could not be sent ({confirmation.attempts} tries{tried})"
+        tried = f"; last error: {mail.error}" if mail.error else ""
+        mailed = f"the confirmation mail could not be sent ({mail.attempts} tries{tried})"
     check = Check(
         name=CHECK,
         passed=False,
@@ -142,6 +210,17 @@ def expired(confirmation: Confirmation) -> Verdict:
         reasons=(reason,),
         outcome="rejected",
         findings=(*held.findings, UNCONFIRMED),
+    )
+
+
+def erased(held: LeadVerifiedData) -> LeadVerifiedData:
+    """What is kept of a held lead rejected as suppressed: nothing about the person."""
+    return LeadVerifiedData(
+        source_id=held.source_id,
+        contact=ContactDetails(),
+        checks=(),
+        received_at=held.received_at,
+        findings=("suppressed",),
     )
 
 

@@ -1,59 +1,54 @@
-"""Confirmation links, ``{public URL}/v1/confirm/{token}``. A token is a lead id and a
-deadline, signed (HMAC-SHA256, itsdangerous) with ``LEADFLOW_CONFIRM_SECRET``: anyone may
-read what it says, nobody without the secret can make one, or change the lead or the
-deadline in one, unnoticed."""
+"""Confirmation links, ``{public URL}/v1/confirm/{token}``. A token is 32 random bytes
+(``secrets.token_urlsafe``) signed (HMAC-SHA256, itsdangerous) with
+``LEADFLOW_CONFIRM_SECRET``. It says nothing about the lead or the address: only the
+SHA-256 digest of its random part is stored, in the row of the mail that carries it, and
+that row decides what the link confirms and until when. The signature lets a changed or
+made-up token be told from one that was issued, without reading the database; the digest
+means the database alone (a backup, a read-only role) cannot rebuild a working link.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import secrets
 
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, Signer
 
-SALT = "leadflow.verify.confirm"  # tokens signed for nothing else
+SALT = "leadflow.verify.confirm.v2"  # tokens signed for nothing else
 PATH = "/v1/confirm/"
+RANDOM_BYTES = 32
 
 
 class InvalidToken(Exception):
     """Not a token this service signed: malformed, cut short or tampered with."""
 
 
-@dataclass(frozen=True)
-class Signed:
-    """What a valid token says."""
-
-    lead_id: uuid.UUID
-    expires_at: datetime
-
-    def expired(self, now: datetime) -> bool:
-        return now >= self.expires_at
+def digest(random_part: str) -> bytes:
+    return hashlib.sha256(random_part.encode("ascii")).digest()
 
 
 class ConfirmationLinks:
     def __init__(self, secret: str, base_url: str) -> None:
-        self._serializer = URLSafeSerializer(
-            secret, salt=SALT, signer_kwargs={"digest_method": hashlib.sha256}
-        )
+        self._signer = Signer(secret, salt=SALT, digest_method=hashlib.sha256)
         self.base_url = base_url.rstrip("/")
 
-    def link(self, lead_id: uuid.UUID, expires_at: datetime) -> str:
-        """The address a person follows to confirm ``lead_id`` until ``expires_at``."""
-        return f"{self.base_url}{PATH}{self.token(lead_id, expires_at)}"
+    def issue(self) -> tuple[str, bytes]:
+        """A new token, and the digest to store in its place (the token itself is kept
+        nowhere but in the mail)."""
+        random_part = secrets.token_urlsafe(RANDOM_BYTES)
+        return self._signer.sign(random_part).decode("ascii"), digest(random_part)
 
-    def token(self, lead_id: uuid.UUID, expires_at: datetime) -> str:
-        """A token for ``lead_id``, good until ``expires_at`` (to the second)."""
-        return str(self._serializer.dumps([lead_id.hex, int(expires_at.timestamp())]))
+    def link(self, token: str) -> str:
+        """The address a person follows to confirm with ``token``."""
+        return f"{self.base_url}{PATH}{token}"
 
-    def read(self, token: str) -> Signed:
-        """What ``token`` says; raises :class:`InvalidToken` unless this secret signed it."""
+    def digest(self, token: str) -> bytes:
+        """The stored digest ``token`` stands for; raises :class:`InvalidToken` unless this
+        secret signed it."""
         try:
-            payload = self._serializer.loads(token)
-        except BadData as exc:
+            random_part = self._signer.unsign(token.encode("ascii")).decode("ascii")
+        except (BadData, UnicodeError) as exc:
             raise InvalidToken("the token's signature does not match") from exc
-        try:
-            lead, deadline = payload
-            return Signed(uuid.UUID(hex=lead), datetime.fromtimestamp(deadline, UTC))
-        except (TypeError, ValueError, OverflowError) as exc:  # signed, but not by token()
-            raise InvalidToken("the token does not name a lead and a deadline") from exc
+        if not random_part:
+            raise InvalidToken("the token is empty")
+        return digest(random_part)

@@ -9,6 +9,11 @@ In the configuration file (``verification.double_opt_in``), for the sources whos
         subject: "Please confirm your email address"
         confirm_within_hours: 48
         confirm_within_hours_by_source: {newsletter: 72}
+        mails_per_address_per_day: 3
+
+An address gets one mail while one waits for it; ``mails_per_address_per_day`` caps how
+many it gets in any 24 hours however short the windows (a mail over the cap waits until
+the cap allows it, or its leads expire unmailed).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class DoubleOptIn(BaseModel):
     subject: str = Field(default="Please confirm your email address", min_length=1, max_length=200)
     confirm_within_hours: float = Field(default=48.0, gt=0, le=MOST_HOURS)
     confirm_within_hours_by_source: dict[str, float] = Field(default_factory=dict)
+    mails_per_address_per_day: int = Field(default=3, ge=1, le=24)
 
     @field_validator("sender")
     @classmethod
