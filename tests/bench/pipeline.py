@@ -34,7 +34,7 @@ from pathlib import Path
 from leadflow_local.postgres import drop_database, local_admin_url
 from tests.bench.loadgen import parse_phases
 from tests.bench.pipeline_report import Context, Idle, Usage, report
-from tests.bench.pipeline_run import LoadRun, Progress, warm_up
+from tests.bench.pipeline_run import LoadRun, Progress, add_stack_options, warm_up
 from tests.bench.pipeline_stats import Phase, parse_answers, parse_outcomes, summarise
 from tests.bench.report import NOISY, busy_share, cpu_model
 from tests.bench.sampling import Sampler, stack_processes
@@ -73,14 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds of posts at the first phase's rate, not measured, right before it (0: none)",
     )
     p.add_argument("--connections", type=int, default=64, help="load generator's connections")
-    p.add_argument("--seed", type=int, default=1, help="of the varied leads")
-    p.add_argument(
-        "--postgres",
-        choices=("embedded", "local"),
-        default="embedded",
-        help="as `leadflow-local run --postgres` (default: embedded, as `make run`)",
-    )
-    p.add_argument("--admin-url", help="admin URL of a Postgres server to use instead")
+    add_stack_options(p)
     p.add_argument("--state-dir", type=Path, default=OUT / "stack")
     p.add_argument("--ready-timeout", type=float, default=120.0)
     p.add_argument("--report", type=Path, default=OUT / "pipeline.md")

@@ -3,6 +3,7 @@ the drain, with a progress line on stderr every second."""
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import contextlib
 import itertools
@@ -21,6 +22,19 @@ from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TICK_S = 0.05
+
+
+def add_stack_options(p: argparse.ArgumentParser) -> None:
+    """The options of a benchmark that starts its own services: the seed of its varied
+    leads and which Postgres they use."""
+    p.add_argument("--seed", type=int, default=1, help="of the varied leads")
+    p.add_argument(
+        "--postgres",
+        choices=("embedded", "local"),
+        default="embedded",
+        help="as `leadflow-local run --postgres` (default: embedded, as `make run`)",
+    )
+    p.add_argument("--admin-url", help="admin URL of a Postgres server to use instead")
 
 
 class Progress:

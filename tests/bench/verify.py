@@ -33,7 +33,7 @@ from pathlib import Path
 from leadflow_local.infra import SetupError, start_postgres
 from leadflow_shared.logging import configure_logging
 from tests.bench.leads import email_domains
-from tests.bench.pipeline_run import Progress
+from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import busy_share, cpu_model
 from tests.bench.sampling import stack_processes
 from tests.bench.verify_input import captured_events, mail_zone
@@ -64,14 +64,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--timeout", type=float, default=120.0, help="seconds a run may take (default 120)"
     )
-    p.add_argument("--seed", type=int, default=1, help="of the varied leads")
-    p.add_argument(
-        "--postgres",
-        choices=("embedded", "local"),
-        default="embedded",
-        help="as `leadflow-local run --postgres` (default: embedded, as `make run`)",
-    )
-    p.add_argument("--admin-url", help="admin URL of a Postgres server to use instead")
+    add_stack_options(p)
     p.add_argument("--state-dir", type=Path, default=OUT / "verify")
     p.add_argument("--report", type=Path, default=OUT / "verify.md")
     args = p.parse_args(argv)

@@ -9,10 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from leadflow_shared.events import LeadRejected, LeadRejectedData, Topics, new_envelope_fields
 from leadflow_shared.logging import get_logger
 from leadflow_shared.uow import UnitOfWork
-from leadflow_verify import NAME
 from leadflow_verify.contact.repository import VerificationRepository
 from leadflow_verify.dedupe.repository import PeopleRepository
 from leadflow_verify.opt_in.domain.confirmation import (
@@ -28,7 +26,11 @@ from leadflow_verify.opt_in.domain.links import ConfirmationLinks
 from leadflow_verify.opt_in.domain.policy import DoubleOptIn
 from leadflow_verify.opt_in.mail_repository import MailRepository
 from leadflow_verify.opt_in.repository import ConfirmationRepository, Held
-from leadflow_verify.opt_in.settling import publish_confirmed, unless_suppressed
+from leadflow_verify.opt_in.settling import (
+    publish_confirmed,
+    publish_rejected,
+    unless_suppressed,
+)
 
 log = get_logger(__name__)
 
@@ -164,20 +166,7 @@ async def expire_due(uow: UnitOfWork, *, now: datetime, limit: int = EXPIRED_PER
         await VerificationRepository(uow).settle(verdicts)
         await PeopleRepository(uow).forget(list(verdicts))
         for h in gone:
-            verdict = verdicts[h.lead_id]
-            envelope = new_envelope_fields(
-                producer=NAME, lead_id=h.lead_id, correlation_id=h.correlation_id
-            )
-            rejected = LeadRejected(
-                **{**envelope, "causation_id": h.causation_id},
-                data=LeadRejectedData(
-                    source_id=h.confirmation.source_id,
-                    reasons=verdict.reasons,
-                    checks=verdict.checks,
-                    received_at=h.confirmation.held.received_at,
-                ),
-            )
-            uow.publish(Topics.REJECTED, rejected)
+            publish_rejected(uow, h, verdicts[h.lead_id])
         await uow.commit()
     if gone:
         log.info("unconfirmed leads rejected (double opt-in)", leads=len(gone))

@@ -17,7 +17,7 @@ from leadflow_shared.events import (
 from leadflow_shared.logging import get_logger
 from leadflow_shared.uow import UnitOfWork
 from leadflow_verify import NAME
-from leadflow_verify.contact.domain.verdict import SUPPRESSED
+from leadflow_verify.contact.domain.verdict import SUPPRESSED, Verdict
 from leadflow_verify.contact.repository import VerificationRepository
 from leadflow_verify.dedupe.domain.identity import identity_of
 from leadflow_verify.dedupe.repository import PeopleRepository
@@ -51,20 +51,25 @@ async def _reject_suppressed(uow: UnitOfWork, gone: Sequence[Held], now: datetim
     await VerificationRepository(uow).suppressed(ids)
     await PeopleRepository(uow).forget(ids)  # held into people by an older verify
     for h in gone:
-        envelope = new_envelope_fields(
-            producer=NAME, lead_id=h.lead_id, correlation_id=h.correlation_id
-        )
-        rejected = LeadRejected(
-            **{**envelope, "causation_id": h.causation_id},
-            data=LeadRejectedData(
-                source_id=h.confirmation.source_id,
-                reasons=SUPPRESSED.reasons,
-                checks=SUPPRESSED.checks,
-                received_at=h.confirmation.held.received_at,
-            ),
-        )
-        uow.publish(Topics.REJECTED, rejected)
+        publish_rejected(uow, h, SUPPRESSED)
     log.info("held leads rejected: suppressed while they waited", leads=len(gone))
+
+
+def publish_rejected(uow: UnitOfWork, held: Held, verdict: Verdict) -> None:
+    """Stage ``lead.rejected`` for a held lead, caused by the ``lead.captured`` it came in."""
+    envelope = new_envelope_fields(
+        producer=NAME, lead_id=held.lead_id, correlation_id=held.correlation_id
+    )
+    rejected = LeadRejected(
+        **{**envelope, "causation_id": held.causation_id},
+        data=LeadRejectedData(
+            source_id=held.confirmation.source_id,
+            reasons=verdict.reasons,
+            checks=verdict.checks,
+            received_at=held.confirmation.held.received_at,
+        ),
+    )
+    uow.publish(Topics.REJECTED, rejected)
 
 
 async def publish_confirmed(uow: UnitOfWork, held: Sequence[Held], now: datetime) -> None:
