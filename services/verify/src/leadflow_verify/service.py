@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from leadflow_shared.events import LeadCaptured
-from leadflow_shared.service import Service, Subscription
+from leadflow_shared.service import Runtime, Service, Subscription
 from leadflow_verify import NAME, tables
 from leadflow_verify.config import verify_ports
+from leadflow_verify.contact.domain.country import load_names
 from leadflow_verify.opt_in.chores import CHORES
 from leadflow_verify.settings import VerifySettings
+
+
+async def _read_country_names(_: Runtime[Any]) -> None:
+    """Before consuming, so that the first batch does not wait for them."""
+    load_names()
+
 
 SERVICE = Service(
     name=NAME,
@@ -19,4 +28,5 @@ SERVICE = Service(
     ports=verify_ports,
     api="leadflow_verify.api:verify_api",
     chores=CHORES,
+    on_start=_read_country_names,
 )

@@ -239,7 +239,9 @@ def test_country_codes_and_names_become_alpha_2(given: str, code: str) -> None:
     assert parse_country(given) == code
 
 
-@pytest.mark.parametrize("given", ["Atlantis", "Germny", "XX", "840", "The", ""])
+@pytest.mark.parametrize(
+    "given", ["Atlantis", "Germny", "XX", "840", "The", "", "Y", "Man", "Tai", "Fas"]
+)
 def test_unknown_countries_are_not_guessed(given: str) -> None:
     assert parse_country(given) is None
 

@@ -26,3 +26,10 @@ def test_quiet_checks_of_the_group_become_one_in_place_of_the_first() -> None:
 def test_a_lone_quiet_check_keeps_its_own_name() -> None:
     checks = (check("a", "no A"), check("b", "found it", "finding"))
     assert merge_quiet("merged", "field", checks, GROUP) == checks
+
+
+def test_the_same_check_twice_is_merged_like_any_other() -> None:
+    quiet, other = check("a", "no A"), check("x", "outside the group")
+    merged = merge_quiet("merged", "field", (quiet, other, quiet), GROUP)
+    assert [c.name for c in merged] == ["merged", "x"]
+    assert merged[0].evidence == "no A"

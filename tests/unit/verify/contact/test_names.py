@@ -309,3 +309,32 @@ if __name__ == "__main__":
 
 def test_first_last_typed_as_the_name_is_a_placeholder() -> None:
     assert "placeholder_name" in examine_name("First", "Last").findings
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("John", "Smith III"),
+        ("Henry VIII", None),
+        ("Jean", "Dupont 1er"),
+        ("Juan", "Pérez 3º"),
+        ("John", "Smith 3rd"),
+        ("John", "Smith 3d"),
+    ],
+)
+def test_generations_and_ordinals_after_a_name_are_no_gibberish(
+    first: str, last: str | None
+) -> None:
+    assert examine_name(first, last).findings == ()
+
+
+def test_digits_in_a_name_are_named_as_such_not_as_keyboard_mashing() -> None:
+    (check,) = [c for c in examine_name("John", "Sm1th").checks if c.findings]
+    assert check.findings == ("gibberish_name",)
+    assert "does not read as a name" in check.evidence
+    assert "keyboard" not in check.evidence
+
+
+@pytest.mark.parametrize(("first", "last"), [("A B", None), ("J.R.", None), ("A.", "B.")])
+def test_initials_only_are_a_placeholder_in_one_field_or_two(first: str, last: str | None) -> None:
+    assert examine_name(first, last).findings == ("placeholder_name",)

@@ -33,7 +33,6 @@ from leadflow_verify.contact.domain.checks import (
     repeat,
     verify_submission,
 )
-from leadflow_verify.contact.domain.country import load_names
 from leadflow_verify.contact.domain.email import EmailExamination
 from leadflow_verify.contact.domain.policy import VerificationPolicy
 from leadflow_verify.contact.domain.verdict import SUPPRESSED, Verdict
@@ -48,7 +47,6 @@ from leadflow_verify.suppression.domain import entries_of
 from leadflow_verify.suppression.repository import SuppressionRepository
 
 log = get_logger(__name__)
-load_names()  # at start-up, not while the first batch waits
 OFFLINE = OfflineMailDomainResolver()
 SYSTEM_CLOCK = Clock()
 

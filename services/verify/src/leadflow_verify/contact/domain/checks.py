@@ -137,7 +137,8 @@ def check_phone(raw: str, country: str | None) -> Checked:
 
 
 def check_country(raw: str) -> Checked:
-    """An ISO 3166-1 alpha-2 or alpha-3 code or an English country name → alpha-2."""
+    """An ISO 3166-1 alpha-2 or alpha-3 code or a country's name (see
+    :mod:`leadflow_verify.contact.domain.country`) → alpha-2."""
     given = raw.strip()
     code = parse_country(given)
     if code is None:

@@ -1,5 +1,5 @@
 """Country parsing: ISO 3166-1 alpha-2, alpha-3, an English name or the name in one of
-the languages forms are commonly filled in ("Deutschland", "España", "Россия") → alpha-2.
+the languages forms are commonly filled in ("Deutschland", "España", "日本") → alpha-2.
 
 The names in other languages are the ISO 3166 translations that ship with pycountry.
 Matching is exact after folding case, accents, dots and a leading "the"; there is no
@@ -83,8 +83,11 @@ def _index() -> dict[str, str]:
             for attribute in ("name", "common_name"):
                 value = getattr(country, attribute, None)
                 translated = names.gettext(value) if value else None
-                if translated and translated != value:
-                    index.setdefault(_fold(translated), country.alpha_2)
+                key = _fold(translated) if translated and translated != value else ""
+                # short Latin names ("Man", "Tai", Vietnamese "Ý") are more often junk typed
+                # into the field than a country named in another language
+                if len(key) >= 4 or (key and not key.isascii()):
+                    index.setdefault(key, country.alpha_2)
     return index
 
 

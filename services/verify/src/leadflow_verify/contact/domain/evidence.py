@@ -19,7 +19,11 @@ def merge_quiet(
     ``name`` (their evidence joined) in place of the first of them; a lone quiet check
     stays as it is."""
     checks = tuple(checks)
-    quiet = [c for c in checks if c.name in group and c.status == "passed" and not c.findings]
+    quiet = [
+        i
+        for i, c in enumerate(checks)
+        if c.name in group and c.status == "passed" and not c.findings
+    ]
     if len(quiet) < 2:
         return checks
     merged = Check(
@@ -27,7 +31,7 @@ def merge_quiet(
         passed=True,
         status="passed",
         field=field,
-        evidence="; ".join(dict.fromkeys(c.evidence for c in quiet)),
+        evidence="; ".join(dict.fromkeys(checks[i].evidence for i in quiet)),
     )
-    first, rest = quiet[0], {id(c) for c in quiet[1:]}
-    return tuple(merged if c is first else c for c in checks if id(c) not in rest)
+    first, rest = quiet[0], set(quiet[1:])
+    return tuple(merged if i == first else c for i, c in enumerate(checks) if i not in rest)

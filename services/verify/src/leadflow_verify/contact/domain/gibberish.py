@@ -1,6 +1,7 @@
 """Whether a typed name is keyboard mashing: a few explainable rules, no statistics.
 
-Each rule looks at one word of a name at a time, and only at words written in plain ASCII
+Each rule looks at one word of a name at a time (a Roman numeral after the first word,
+"Henry VIII", is a generation and never judged), and only at words written in plain ASCII
 Latin letters (apostrophes and hyphens split words). A word with any other letter — an
 accent, Cyrillic, Chinese, kana — is never called gibberish: diacritics and other scripts
 are a strong sign of a real name, and these rules know nothing about those spellings.
@@ -8,8 +9,9 @@ are a strong sign of a real name, and these rules know nothing about those spell
 The rules, in the order they are tried (the first that matches gives the reason):
 
 0. ``digits``: the word mixes digits into letters ("Sm1th", "J0hn", "anna2"); an ordinal
-   ("3rd") is no mix. (A field with six digits or more holds a phone number instead, which
-   is its own finding.) This rule alone also judges words that are not plain ASCII.
+   ("3rd", "1er", "2º") is no mix. (A field with six digits or more holds a phone number
+   instead, which is its own finding.) This rule alone also judges words that are not
+   plain ASCII.
 
 1. ``keyboard``: the word is a run of at least four neighbouring keys on one row of a
    QWERTY, QWERTZ or AZERTY keyboard, either direction ("asdf", "qwerty", "lkjh"); or one
@@ -47,7 +49,10 @@ _MASHES_OF_THREE = frozenset(
 _VOWELS = frozenset("aeiouyw")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _DIGIT_AND_LETTER = re.compile(r"^(?=\w*\d)(?=\w*[^\W\d_])\w+$")
-_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$")
+# "3rd", "3d", "1er", "2e", "2ème", "3º": a generation or an ordinal, not a mistyped name
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th|d|er|re|e|eme|ème|º|ª|o|a)$")
+# "III", "VIII" after a name: a generation, not a repeated letter
+_ROMAN = re.compile(r"^[ivxlcdm]+$")
 _WORD_SPLIT = re.compile(r"[\s'\u2019`\-.,]+")
 
 
@@ -131,8 +136,10 @@ def words(name: str) -> list[str]:
 @functools.lru_cache(maxsize=4096)  # names repeat: most people share their first name
 def find_mash(name: str) -> Mash | None:
     """The first word of a name that reads as keyboard mashing, or None."""
-    for word in words(name):
+    for position, word in enumerate(words(name)):
         plain = word.lower()
+        if position > 0 and _ROMAN.match(plain):
+            continue  # "Henry VIII", "John Smith III"
         if _DIGIT_AND_LETTER.match(plain) and not _ORDINAL.match(plain):
             mixed = f"{word!r} mixes digits into letters: a name has no digits"
             return Mash(word=word, rule="digits", explanation=mixed)

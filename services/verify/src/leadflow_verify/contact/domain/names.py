@@ -261,7 +261,8 @@ def _gibberish_check(field: str, given: str, after: str | None) -> Check:
             name="name_gibberish", passed=True, status="passed", field=field, before=given,
             after=after, evidence=evidence,
         )  # fmt: skip
-    evidence = f"the {label} {given!r} looks like keyboard mashing: {mash.explanation}"
+    what = "does not read as a name" if mash.rule == "digits" else "looks like keyboard mashing"
+    evidence = f"the {label} {given!r} {what}: {mash.explanation}"
     return Check(
         name="name_gibberish", passed=True, status="flagged", field=field, before=given,
         after=after, evidence=evidence, findings=(GIBBERISH_NAME,),
@@ -292,10 +293,10 @@ def _placeholder_reason(first: str | None, last: str | None) -> str | None:
     folded_whole = _fold(whole)
     if folded_whole in _PLACEHOLDER_NAMES:
         return f"{whole!r} is a well-known placeholder name, not a real person"
-    given = [part.replace(".", "").strip() for part in (first, last) if part]
     # A single letter of a script with case is an initial; one Chinese character is a name.
-    if all(len(part) == 1 and part.lower() != part.upper() for part in given):
-        what = "an initial" if len(given) == 1 else "initials"
+    letters = words(whole)
+    if letters and all(len(w) == 1 and w.lower() != w.upper() for w in letters):
+        what = "an initial" if len(letters) == 1 else "initials"
         return f"{whole!r} is {what} only: it names nobody"
     for label, value in (("first name", first), ("last name", last)):
         if value is None or _contact(value) is not None:
