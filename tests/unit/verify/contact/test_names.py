@@ -338,3 +338,14 @@ def test_digits_in_a_name_are_named_as_such_not_as_keyboard_mashing() -> None:
 @pytest.mark.parametrize(("first", "last"), [("A B", None), ("J.R.", None), ("A.", "B.")])
 def test_initials_only_are_a_placeholder_in_one_field_or_two(first: str, last: str | None) -> None:
     assert examine_name(first, last).findings == ("placeholder_name",)
+
+
+@pytest.mark.parametrize(
+    ("first", "washed"),
+    [("Dr. John", "John"), ("Prof. Dr. Hans", "Hans"), ("mrs anna", "Anna"), ("Dr.", "Dr.")],
+)
+def test_titles_before_a_first_name_are_washed_off(first: str, washed: str) -> None:
+    examined = examine_name(first, "Berg")
+    assert examined.first == washed
+    (check,) = [c for c in examined.checks if c.field == "first_name"][:1]
+    assert (check.before, check.after) == (first, washed)

@@ -92,7 +92,7 @@ def examine_name(
     given_first, given_last = _given(first), _given(last)
     checks: list[Check] = []
     split = False
-    washed_first = wash_person_name(given_first, family=False)
+    washed_first = wash_person_name(without_titles(given_first), family=False)
     washed_last = wash_person_name(given_last, family=True)
     washed = {"first_name": washed_first, "last_name": washed_last}  # each field as typed
 
@@ -191,6 +191,26 @@ def _case_part(part: str) -> str:
     if lower.startswith("mc") and len(lower) > 3:
         cased = "Mc" + lower[2].upper() + lower[3:]
     return cased
+
+
+# Honorifics typed before a first name ("Dr. John"), compared folded without the dot.
+_TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle",
+        "sra", "srta",
+    }
+)  # fmt: skip
+
+
+def without_titles(first: str | None) -> str | None:
+    """A first name without the honorifics typed before it ("Prof. Dr. Hans" → "Hans");
+    a title that is all the field holds stays (it is a placeholder, judged as such)."""
+    if first is None:
+        return None
+    tokens = first.split()
+    while len(tokens) > 1 and tokens[0].rstrip(".").casefold() in _TITLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
 
 
 def split_full_name(whole: str, *, typed_in: str) -> tuple[str, str] | None:
