@@ -36,7 +36,7 @@ from tests.bench.loadgen import parse_phases
 from tests.bench.pipeline_report import Context, Idle, Usage, report
 from tests.bench.pipeline_run import LoadRun, Progress, add_stack_options, warm_up
 from tests.bench.pipeline_stats import Phase, parse_answers, parse_outcomes, summarise
-from tests.bench.report import NOISY, busy_share, cpu_model
+from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.sampling import Sampler, stack_processes
 from tests.stack import Stack, StackFailed, StackOptions
 
@@ -195,9 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     if code != 0:
         progress.say(f"  ! leadflow-local run exited with {code}")
     text, met = render(measured, args, busy)
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text)
-    print(text)
+    publish_report(args.report, text)
     progress.say(f"report written to {args.report}")
     return 0 if met else 1
 

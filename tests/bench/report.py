@@ -186,3 +186,10 @@ def report(
         ]
     lines += ["", *(f"- {t.name}: {t.description}" for t in results), ""]
     return "\n".join(lines), ok
+
+
+def publish_report(path: Path, text: str) -> None:
+    """A benchmark's markdown report: written to ``path`` and printed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(text)

@@ -50,7 +50,7 @@ from leadflow_local.postgres import (
     with_database,
 )
 from tests.bench.procs import Stat, descendants, others_share, process_table
-from tests.bench.report import NOISY, Results, Run, Stored, busy_share, report
+from tests.bench.report import NOISY, Results, Run, Stored, busy_share, publish_report, report
 from tests.infra import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -385,9 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             open_duration=args.open_duration,
             tags={t.name: t.tag for t in ts},
         )
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text)
-    print(text)
+    publish_report(args.report, text)
     progress(f"report written to {args.report}")
     return 0 if ok else 1
 

@@ -34,7 +34,7 @@ from leadflow_local.infra import SetupError, start_postgres
 from leadflow_shared.logging import configure_logging
 from tests.bench.leads import email_domains
 from tests.bench.pipeline_run import Progress, add_stack_options
-from tests.bench.report import busy_share, cpu_model
+from tests.bench.report import busy_share, cpu_model, publish_report
 from tests.bench.sampling import stack_processes
 from tests.bench.verify_input import captured_events, mail_zone
 from tests.bench.verify_report import Context, report
@@ -136,9 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         busy_before=busy,
     )
     text, sound = report(ctx, results)
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text)
-    print(text)
+    publish_report(args.report, text)
     progress.say(f"report written to {args.report}")
     return 0 if sound else 1
 
