@@ -30,6 +30,7 @@ from tests import infra
 
 S = TypeVar("S", bound=ServiceSettings)
 EXAMPLE_CONFIG = infra.ROOT / "deploy" / "examples" / "leadflow.yaml"
+EXAMPLE_RULES = infra.ROOT / "deploy" / "examples" / "score-rules.yaml"
 DECLARATIONS: dict[str, Service[Any]] = {
     "capture": CAPTURE,
     "verify": VERIFY,
@@ -67,6 +68,7 @@ class Infra:
             # Quiet spells between tests would otherwise slow the next test's first hops.
             "kafka_idle_fetch_max_wait_ms": 100,
             "config_file": EXAMPLE_CONFIG,
+            "score_rules_file": EXAMPLE_RULES,
             "database_pool_size": 5,
             "ip_hash_salt": "test-salt-0123456789",
             "confirm_secret": "test-confirm-secret-0123456789abcdef",

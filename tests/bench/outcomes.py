@@ -37,12 +37,15 @@ def lead_id(record: ConsumerRecord[bytes, bytes]) -> str:
 
 
 def outcome(record: ConsumerRecord[bytes, bytes]) -> str:
-    """What verify decided, as the event says it."""
+    """What the stage decided, as the event says it: verify's outcome, score's
+    temperature."""
     event = json.loads(record.value or b"{}")
     if event.get("type") == "lead.rejected":
         return "rejected"
     if event.get("type") == "lead.verified":
         return str(event.get("data", {}).get("outcome", "verified"))
+    if event.get("type") == "lead.scored":
+        return str(event.get("data", {}).get("temperature", "-"))
     return "-"
 
 

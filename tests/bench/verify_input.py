@@ -21,6 +21,7 @@ from leadflow_capture.intake.schemas import LeadIn
 from leadflow_capture.sources.domain import CaptureConfig
 from leadflow_shared.config import load_config
 from leadflow_shared.events import (
+    Envelope,
     LeadCaptured,
     LeadCapturedData,
     SubmissionContext,
@@ -75,10 +76,12 @@ def captured_events(count: int, seed: int, tag: str = "v") -> list[LeadCaptured]
     return events
 
 
-async def publish(bootstrap_servers: str, events: Sequence[LeadCaptured]) -> None:
-    """The events on ``leads.captured.v1`` as capture's outbox relay sends them (one record
-    batch per partition, keyed and partitioned by lead id, with the type headers), after
-    creating the topics as the services do."""
+async def publish(
+    bootstrap_servers: str, events: Sequence[Envelope], topic: str = Topics.CAPTURED
+) -> None:
+    """The events on ``topic`` as an outbox relay sends them (one record batch per
+    partition, keyed and partitioned by lead id, with the type headers), after creating the
+    topics as the services do."""
     await ensure_topics(
         bootstrap_servers, Topics.ALL, partitions=PARTITIONS, client_id="leadflow-bench-verify"
     )
@@ -90,10 +93,10 @@ async def publish(bootstrap_servers: str, events: Sequence[LeadCaptured]) -> Non
     )
     rows = [
         {
-            "topic": Topics.CAPTURED,
+            "topic": topic,
             "key": event.kafka_key(),
             "value": event.kafka_value(),
-            "headers": Outgoing(Topics.CAPTURED, event).headers_json(),
+            "headers": Outgoing(topic, event).headers_json(),
         }
         for event in events
     ]

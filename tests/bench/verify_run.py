@@ -1,6 +1,7 @@
-"""One run of the verify benchmark: a fresh broker and database, ``leadflow-verify migrate``,
-the captured leads published, then ``leadflow-verify consumer`` started and timed until
-every lead's outcome has been read back from Kafka."""
+"""One run of a stage benchmark (verify's; score's too): a fresh broker and database,
+``leadflow-<service> migrate``, the stage's input events published, then
+``leadflow-<service> consumer`` started and timed until every lead's outcome has been read
+back from Kafka."""
 
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from leadflow_local.infra import create_database, start_kafka
 from leadflow_local.postgres import drop_database, service_url
 from leadflow_local.processes import Child, log_tail, service_command, spawn, stop_children
 from leadflow_local.readiness import http_ready
-from leadflow_shared.events import LeadCaptured, Topics
+from leadflow_shared.events import Envelope, Topics
 from tests.bench.pipeline_run import OutcomeReader, Progress
 from tests.bench.sampling import Sampler
 from tests.bench.verify_input import EXAMPLE_CONFIG, publish
 from tests.dns_server import Zone
 from tests.infra import ROOT, free_port
 
-DATABASE = "leadflow_bench_verify"
 OUTCOME_TOPICS = (Topics.VERIFIED, Topics.REJECTED)
 SESSION_TIMEOUT_MS = 6000  # as `make run`: a consumer's first join to Tansu takes about half
 POLL_S = 0.02
@@ -37,8 +37,8 @@ class RunFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Mode:
-    name: str  # "offline" or "loopback"
-    env: Mapping[str, str]  # LEADFLOW_DNS_* for the consumer
+    name: str  # verify: "offline" or "loopback"
+    env: Mapping[str, str]  # the consumer's own settings (verify: LEADFLOW_DNS_*)
 
 
 @dataclass(frozen=True)
@@ -60,28 +60,35 @@ class RunResult:
     cpu_s: dict[str, float]  # from ready to the last outcome, by process
     peak_rss: dict[str, int]  # bytes, the largest process of each
     others: float  # other processes' share of the machine's CPUs meanwhile
-    dns_queries: int  # the loopback DNS server's, during the run
+    dns_queries: int  # the loopback DNS server's, during the run (0 without one)
     ours: frozenset[str] = field(default_factory=frozenset)  # the lead ids published
 
 
 class Run:
     """``number``: which run this is; ``postgres``: the server's admin URL and, when it is
-    on this machine, its postmaster's PID (its CPU is measured with verify's)."""
+    on this machine, its postmaster's PID (its CPU is measured with the consumer's).
+    ``events`` go to ``input_topic``; a lead is done once one of ``outcome_topics`` holds
+    its outcome."""
 
     def __init__(
         self,
         number: int,
         mode: Mode,
         *,
-        events: Sequence[LeadCaptured],
+        events: Sequence[Envelope],
         admin_url: str,
         postgres_pid: int | None,
-        zone: Zone,
+        zone: Zone | None,
         workdir: Path,
         progress: Progress,
         timeout_s: float,
+        service: str = "verify",
+        input_topic: str = Topics.CAPTURED,
+        outcome_topics: Sequence[str] = OUTCOME_TOPICS,
     ) -> None:
         self.number, self.mode = number, mode
+        self.service, self.input_topic, self.outcome_topics = service, input_topic, outcome_topics
+        self.database = f"leadflow_bench_{service}"
         self.events = events
         self.admin_url = admin_url
         self.postgres_pid = postgres_pid
@@ -101,33 +108,41 @@ class Run:
                 stack, bootstrap=None, port=free_port(), log_dir=self.workdir / "logs"
             )
             assert kafka.broker is not None
-            database_url = create_database(self.admin_url, DATABASE)
-            stack.callback(drop_database, self.admin_url, DATABASE)
-            env = self._env(kafka.bootstrap_servers, service_url(database_url, "verify"))
-            self.say(f"broker {kafka.bootstrap_servers}, database {DATABASE}; migrating verify")
+            database_url = create_database(self.admin_url, self.database)
+            stack.callback(drop_database, self.admin_url, self.database)
+            env = self._env(kafka.bootstrap_servers, service_url(database_url, self.service))
+            self.say(
+                f"broker {kafka.bootstrap_servers}, database {self.database}; "
+                f"migrating {self.service}"
+            )
             self._migrate(env, database_url)
-            self.say(f"publishing {len(self.events):,} lead.captured events")
-            asyncio.run(publish(kafka.bootstrap_servers, self.events))
+            kind = self.events[0].type if self.events else "no"
+            self.say(f"publishing {len(self.events):,} {kind} events")
+            asyncio.run(publish(kafka.bootstrap_servers, self.events, self.input_topic))
             reader = OutcomeReader(
                 kafka.bootstrap_servers,
                 self.workdir / "outcomes.txt",
-                OUTCOME_TOPICS,
+                self.outcome_topics,
                 with_outcome=True,
             )
             stack.callback(reader.stop)
-            queries = self.zone.total()
+            queries = self._queries()
+            name = f"{self.service}-consumer"
             consumer = spawn(
-                "verify-consumer",
-                service_command("verify", "consumer"),
+                name,
+                service_command(self.service, "consumer"),
                 env,
-                self.workdir / "logs" / "verify-consumer.log",
+                self.workdir / "logs" / f"{name}.log",
                 cwd=ROOT,
             )
             stack.callback(stop_children, [consumer])
-            pids = {"verify-consumer": consumer.pid, "tansu": kafka.broker.pid}
+            pids = {name: consumer.pid, "tansu": kafka.broker.pid}
             if self.postgres_pid is not None:
                 pids["postgres"] = self.postgres_pid
             return self._measure(consumer, reader, Sampler(pids), queries, env)
+
+    def _queries(self) -> int:
+        return self.zone.total() if self.zone is not None else 0
 
     def _env(self, bootstrap_servers: str, database_url: str) -> dict[str, str]:
         """The consumer's settings, as `make run` gives them, with this run's DNS mode;
@@ -149,14 +164,14 @@ class Run:
 
     def _migrate(self, env: dict[str, str], admin_url: str) -> None:
         migrate = spawn(
-            "verify-migrate",
-            service_command("verify", "migrate"),
+            f"{self.service}-migrate",
+            service_command(self.service, "migrate"),
             {**env, "LEADFLOW_ADMIN_DATABASE_URL": admin_url},
-            self.workdir / "logs" / "verify-migrate.log",
+            self.workdir / "logs" / f"{self.service}-migrate.log",
             cwd=ROOT,
         )
         if migrate.process.wait() != 0:
-            raise RunFailed(self._failed(migrate, "leadflow-verify migrate failed"))
+            raise RunFailed(self._failed(migrate, f"leadflow-{self.service} migrate failed"))
 
     def _failed(self, child: Child, what: str) -> str:
         return f"{self.label}: {what} ({child.describe_exit()}); {child.log_path}:\n" + log_tail(
@@ -172,7 +187,7 @@ class Run:
         env: dict[str, str],
     ) -> RunResult:
         spawned = time.time()
-        self.say("leadflow-verify consumer started; waiting until it has joined its group")
+        self.say(f"leadflow-{self.service} consumer started; waiting until it has joined its group")
         url = f"http://127.0.0.1:{env['LEADFLOW_CONSUMER_HTTP_PORT']}/readyz"
         while not http_ready(url, timeout_s=0.5):
             if consumer.returncode is not None:
@@ -182,7 +197,7 @@ class Run:
             time.sleep(POLL_S)
         ready = time.time()
         before, ticks0 = sampler.sample()
-        self.say(f"ready after {ready - spawned:.1f} s; verifying")
+        self.say(f"ready after {ready - spawned:.1f} s; consuming")
         ours = {str(event.lead_id) for event in self.events}
         shown = ready
         while not ours <= reader.seen and time.time() - ready < self.timeout_s:
@@ -211,7 +226,7 @@ class Run:
             cpu_s={name: after.cpu_s[name] - before.cpu_s[name] for name in sampler.pids},
             peak_rss={name: max(after.rss[name]) for name in sampler.pids},
             others=sampler.others(ticks0, ticks1),
-            dns_queries=self.zone.total() - queries,
+            dns_queries=self._queries() - queries,
             ours=frozenset(ours),
         )
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from leadflow_local.postgres import drop_database
-from leadflow_shared.events import Topics
+from leadflow_shared.events import LeadScored, Topics
 from tests.conftest import Infra
 from tests.infra import ROOT
 from tests.stack import Stack, StackOptions
@@ -86,6 +86,9 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
             stack.bootstrap_servers, [Topics.ROUTED], {lead_id}, timeout_s=30
         )
         assert [e.type for e in routed[lead_id]] == ["lead.routed"]
+        await _the_example_rules_score_and_explain(
+            capture, f"http://127.0.0.1:{ports.api_base + 2}", stack
+        )
 
         code = await asyncio.to_thread(stack.stop, 30)
         assert code == 0, stack.output
@@ -98,3 +101,55 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
     finally:
         await asyncio.to_thread(stack.stop)  # never leave anything behind, even on failure
         await asyncio.to_thread(drop_database, infra_env.admin_url, database)
+
+
+EXEC_DEMO = {
+    "email": "maria.garcia@northwind-robotics.com",
+    "first_name": "Maria",
+    "last_name": "Garcia",
+    "company": "Northwind Robotics",
+    "job_title": "CEO",
+    "country": "US",
+    "cta": {"type": "demo_request"},
+    "bant": {"budget": "$80k approved", "timeline": "this quarter"},
+}
+STUDENT_NEWSLETTER = {
+    "email": "kim.lee@mit.edu",
+    "first_name": "Kim",
+    "last_name": "Lee",
+    "job_title": "Student",
+    "country": "US",
+    "cta": {"type": "newsletter"},
+}
+
+
+async def _the_example_rules_score_and_explain(capture: str, score: str, stack: Stack) -> None:
+    """The example rules: a C-level demo request with a budget and a near timeline is hot
+    and sales-qualified, a student's newsletter sign-up cold; each lead.scored explains
+    itself to the point, and the score API shows the same with its history."""
+    async with httpx.AsyncClient(base_url=capture, timeout=10) as client:
+        ids = []
+        for body in (EXEC_DEMO, STUDENT_NEWSLETTER):
+            response = await client.post(
+                "/v1/leads", json=body, headers={"X-Leadflow-Source": "web-form"}
+            )
+            assert response.status_code == 202, response.text
+            ids.append(uuid.UUID(response.json()["lead_id"]))
+    scored = await wait_for_events(stack.bootstrap_servers, [Topics.SCORED], set(ids), timeout_s=30)
+    executive, student = (scored[lead_id][0] for lead_id in ids)
+    assert isinstance(executive, LeadScored) and isinstance(student, LeadScored)
+    assert (executive.data.temperature, executive.data.status) == ("hot", "sql")
+    assert student.data.temperature == "cold"
+    for event in (executive, student):
+        data = event.data
+        assert sum(c.points for c in data.explanation) == data.score
+        assert data.fit is not None and data.engagement is not None
+        assert data.fit + data.engagement == data.score
+        assert all(c.reason and c.points for c in data.explanation)
+    fired = {c.rule for c in executive.data.explanation}
+    assert {"fit.seniority", "intent.cta", "bant.budget", "bant.timeline"} <= fired
+    assert "negative.student" in {c.rule for c in student.data.explanation}
+    async with httpx.AsyncClient(base_url=score, timeout=10) as client:
+        shown = (await client.get(f"/v1/scores/{ids[0]}")).json()
+    assert shown["current"]["score"] == executive.data.score
+    assert [h["temperature"] for h in shown["history"]] == ["hot"]

@@ -346,6 +346,11 @@ class _Launch:
         # confirmation mails (double opt-in) wait for an SMTP server here; see the banner
         env.setdefault("LEADFLOW_SMTP_PORT", str(SMTP_PORT))
         env.setdefault("LEADFLOW_KAFKA_SESSION_TIMEOUT_MS", str(self.o.session_timeout_ms))
+        # score's rules: made live on a database with none live yet (see the README)
+        env.setdefault(
+            "LEADFLOW_SCORE_RULES_FILE",
+            str(self.o.repo / "deploy" / "examples" / "score-rules.yaml"),
+        )
         env.update(
             LEADFLOW_DATABASE_URL=service_url(admin_url, service),
             LEADFLOW_KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers,

@@ -30,6 +30,9 @@ Temperature = Literal["cold", "warm", "hot"]
 LifecycleStatus = Literal["suspect", "lead", "mql", "sql"]
 AssigneeKind = Literal["rep", "partner", "queue", "nurture"]
 FeedbackOutcome = Literal["accepted", "rejected", "contacted", "converted", "junk", "dead"]
+# why a lead was scored: it arrived verified, the same person did something new (a repeat
+# submission, feedback), its engagement decayed, or new rules were promoted
+ScoreTrigger = Literal["verified", "activity", "decay", "promote"]
 
 
 class Cta(Frozen):
@@ -147,6 +150,8 @@ class ScoreContribution(Frozen):
     rule: str
     points: int
     reason: str
+    # the score it counts toward; None in events written before scores had two parts
+    part: Literal["fit", "engagement"] | None = None
 
 
 class Assignee(Frozen):
@@ -194,12 +199,17 @@ class LeadRejectedData(Frozen):
 
 
 class LeadScoredData(Frozen):
-    score: int
+    score: int  # fit + engagement: the explanation's points add up to it
     temperature: Temperature
     status: LifecycleStatus
     explanation: tuple[ScoreContribution, ...]
     rules_version: str
     lead: LeadVerifiedData
+    # None in events written before scores had two parts
+    fit: int | None = None
+    engagement: int | None = None
+    status_reason: str | None = None
+    trigger: ScoreTrigger = "verified"
 
 
 class LeadRoutedData(Frozen):

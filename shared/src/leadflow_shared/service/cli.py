@@ -1,4 +1,5 @@
-"""The command line every service has: ``leadflow-<service> api | consumer | migrate``."""
+"""The command line every service has: ``leadflow-<service> api | consumer | migrate``,
+and the commands the service adds (score: ``replay``, ``promote``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import uvloop
 
 from leadflow_shared.logging import configure_logging, get_logger
 from leadflow_shared.migrations import ensure_role_and_schema
-from leadflow_shared.service.declaration import Service
+from leadflow_shared.service.declaration import Service, load
 from leadflow_shared.settings import ServiceSettings
 
 
@@ -79,4 +80,7 @@ def command_line(service: Service[Any]) -> typer.Typer:
         service.upgrade(settings.database_url)
         log.info("migrations applied", schema=service.schema)
 
+    for path in service.commands:
+        extra: typer.Typer = load(path)
+        app.registered_commands.extend(extra.registered_commands)
     return app

@@ -1,4 +1,4 @@
-"""rules' HTTP API: a lead's score and why."""
+"""rules' HTTP API: a lead's score, why, and how it got there."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import uuid
 
 from fastapi import APIRouter
 
-from leadflow_score.rules.queries import score_of
-from leadflow_score.rules.schemas import ScoreOut
+from leadflow_score.rules.queries import scores_of
+from leadflow_score.rules.schemas import LeadScoresOut
 from leadflow_shared.errors import NotFound
 from leadflow_shared.service.app import UoW
 
-router = APIRouter(tags=["leads"])
+router = APIRouter(tags=["scores"])
 
 
-@router.get("/v1/leads/{lead_id}/score")
-async def get_score(lead_id: uuid.UUID, uow: UoW) -> ScoreOut:
-    """A lead's score, temperature, status and the rules that gave them."""
-    found = await score_of(uow, lead_id)
+@router.get("/v1/scores/{lead_id}")
+async def get_scores(lead_id: uuid.UUID, uow: UoW) -> LeadScoresOut:
+    """A lead's current score (fit, engagement, temperature, status and every rule that
+    gave points) and its whole score history."""
+    found = await scores_of(uow, lead_id)
     if found is None:
         raise NotFound(f"no score for lead {lead_id}")
-    return ScoreOut.of(found)
+    current, history = found
+    return LeadScoresOut.of(lead_id, current, history)

@@ -1,12 +1,19 @@
-"""rules' use cases: scoring verified leads (a stage handler) and reading a score."""
+"""rules' use cases: scoring verified leads, re-scoring a person's leads when they do
+something new (a repeat submission, feedback), and re-scoring leads by id (decay, promoted
+rules). ``lead.scored`` goes out for a lead's first score and whenever its temperature or
+status changes; every score that moves is kept in the lead's history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from leadflow_score import NAME
-from leadflow_score.rules.domain.rules import score_lead
-from leadflow_score.rules.repository import ScoreRepository
+from leadflow_score.rules.domain.ruleset import RuleSet
+from leadflow_score.rules.domain.scoring import Score, Subject, score
+from leadflow_score.rules.live import LiveRules
+from leadflow_score.rules.repository import Rescored, ScoreRepository
 from leadflow_shared.events import (
     LeadScored,
     LeadScoredData,
@@ -14,30 +21,132 @@ from leadflow_shared.events import (
     Topics,
     new_envelope_fields,
 )
-from leadflow_shared.events.envelope import first_per_lead
+from leadflow_shared.events.envelope import Envelope, first_per_lead
+from leadflow_shared.events.v1 import LeadFeedback, ScoreTrigger
+from leadflow_shared.ports import Clock
 from leadflow_shared.uow import UnitOfWork
 
 
-async def score_leads(uow: UnitOfWork, events: Sequence[LeadVerified]) -> None:
-    """Score a batch of verified leads and store the scores (one statement); publish
-    ``lead.scored`` with the explanation for each lead scored now. A lead scored before,
-    under another event id, keeps its first score and publishes nothing twice."""
-    results = [(event, score_lead(event.data)) for event in first_per_lead(events)]
-    stored = await ScoreRepository(uow).add_new(
-        [(event.lead_id, result) for event, result in results]
+async def score_leads(
+    uow: UnitOfWork, events: Sequence[LeadVerified], *, rules: LiveRules, clock: Clock
+) -> None:
+    """Score a batch of verified leads. A lead seen before (under another event id) is not
+    scored twice. A repeat lead (verify's ``duplicate_of``) is scored with its person's
+    earlier activity, and the person's other leads are re-scored at once."""
+    repository = ScoreRepository(uow)
+    candidates = first_per_lead(events)
+    stored = await repository.add_inputs(
+        [(e.lead_id, e.data.duplicate_of or e.lead_id, e.data) for e in candidates]
     )
-    for event, result in results:
-        if event.lead_id not in stored:
-            continue
-        scored = LeadScored(
-            **new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event),
-            data=LeadScoredData(
-                score=result.score,
-                temperature=result.temperature,
-                status=result.status,
-                explanation=result.explanation,
-                rules_version=result.rules_version,
-                lead=event.data,
-            ),
+    new = [e for e in candidates if e.lead_id in stored]
+    if not new:
+        return
+    subjects = {e.lead_id: Subject(e.lead_id, e.data) for e in new if not e.data.duplicate_of}
+    repeats = {e.data.duplicate_of: e for e in new if e.data.duplicate_of}
+    if repeats:
+        known = {e.lead_id: e.data for e in new if e.data.duplicate_of}
+        subjects |= await repository.subjects(repeats, known=known)
+    causes: dict[uuid.UUID, Envelope] = {e.lead_id: e for e in new}
+    triggers: dict[uuid.UUID, ScoreTrigger] = {}
+    for lead_id, subject in subjects.items():
+        if lead_id in causes:
+            triggers[lead_id] = "verified"
+        else:  # another lead of a person who sent a repeat
+            triggers[lead_id] = "activity"
+            person = subject.lead.duplicate_of or lead_id
+            causes[lead_id] = repeats[person]
+    await rescore(uow, subjects, triggers, rules.rules, rules.version, clock.now(), causes)
+
+
+async def take_feedback(
+    uow: UnitOfWork, events: Sequence[LeadFeedback], *, rules: LiveRules, clock: Clock
+) -> None:
+    """Keep what reps and partners reported, and re-score every lead of those people."""
+    repository = ScoreRepository(uow)
+    persons = await repository.add_feedback(
+        [(e.id, e.lead_id, e.data.outcome, e.data.reported_at) for e in events]
+    )
+    if not persons:
+        return
+    subjects = await repository.subjects(persons)
+    by_lead = {e.lead_id: e for e in events}
+    last = events[-1]
+    causes = {lead_id: by_lead.get(lead_id, last) for lead_id in subjects}
+    triggers: dict[uuid.UUID, ScoreTrigger] = dict.fromkeys(subjects, "activity")
+    await rescore(uow, subjects, triggers, rules.rules, rules.version, clock.now(), causes)
+
+
+async def rescore_leads(
+    uow: UnitOfWork,
+    lead_ids: Iterable[uuid.UUID],
+    trigger: ScoreTrigger,
+    rules: RuleSet,
+    version: str,
+    now: datetime,
+) -> list[Rescored]:
+    """Score these leads again from their stored inputs (decay, promoted rules)."""
+    repository = ScoreRepository(uow)
+    persons = await repository.persons_of(list(lead_ids))
+    subjects = await repository.subjects(persons.values(), only=persons)
+    triggers: dict[uuid.UUID, ScoreTrigger] = dict.fromkeys(subjects, trigger)
+    return await rescore(uow, subjects, triggers, rules, version, now, {})
+
+
+async def rescore(
+    uow: UnitOfWork,
+    subjects: Mapping[uuid.UUID, Subject],
+    triggers: Mapping[uuid.UUID, ScoreTrigger],
+    rules: RuleSet,
+    version: str,
+    now: datetime,
+    causes: Mapping[uuid.UUID, Envelope],
+) -> list[Rescored]:
+    """Score ``subjects`` as of ``now``, store the scores (one statement, one more for the
+    history) and publish those whose temperature or status changed."""
+    if not subjects:
+        return []
+    repository = ScoreRepository(uow)
+    current = await repository.current(list(subjects))
+    given = [
+        Rescored(
+            lead_id,
+            subject,
+            score(subject, rules, now, version),
+            triggers[lead_id],
+            current.get(lead_id),
         )
-        uow.publish(Topics.SCORED, scored)
+        for lead_id, subject in subjects.items()
+    ]
+    recheck = timedelta(hours=rules.decay.recheck_every_hours)
+    await repository.save(
+        given, now, [now + recheck if _may_decay(r.score) else None for r in given]
+    )
+    for r in given:
+        if r.changed:
+            _publish(uow, r, causes.get(r.lead_id))
+    return given
+
+
+def _may_decay(given: Score) -> bool:
+    """Positive engagement points left to fade."""
+    return any(c.part == "engagement" and c.points > 0 for c in given.explanation)
+
+
+def _publish(uow: UnitOfWork, given: Rescored, cause: Envelope | None) -> None:
+    s = given.score
+    scored = LeadScored(
+        **new_envelope_fields(producer=NAME, lead_id=given.lead_id, cause=cause),
+        data=LeadScoredData(
+            score=s.score,
+            fit=s.fit,
+            engagement=s.engagement,
+            temperature=s.temperature,
+            status=s.status,
+            status_reason=s.status_reason,
+            explanation=s.explanation,
+            rules_version=s.rules_version,
+            trigger=given.trigger,
+            lead=given.subject.lead,
+        ),
+    )
+    uow.publish(Topics.SCORED, scored)

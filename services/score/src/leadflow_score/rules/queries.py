@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from leadflow_score.rules.repository import ScoreRepository, StoredScore
+from leadflow_score.rules.repository import ScoreRepository
 from leadflow_shared.uow import UnitOfWork
 
 
-async def score_of(uow: UnitOfWork, lead_id: uuid.UUID) -> StoredScore | None:
+async def scores_of(
+    uow: UnitOfWork, lead_id: uuid.UUID
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """A lead's current score and its history; ``None`` for a lead never scored."""
     async with uow:
-        return await ScoreRepository(uow).get(lead_id)
+        repository = ScoreRepository(uow)
+        current = await repository.get(lead_id)
+        if current is None:
+            return None
+        return current, await repository.history(lead_id)

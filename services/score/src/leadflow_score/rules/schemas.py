@@ -1,34 +1,48 @@
-"""How rules' read API shows a score."""
+"""How rules' read API shows a score and its history."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from leadflow_score.rules.repository import StoredScore
-from leadflow_shared.events.v1 import LifecycleStatus, ScoreContribution, Temperature
+from leadflow_shared.events.v1 import LifecycleStatus, ScoreContribution, ScoreTrigger, Temperature
 
 
 class ScoreOut(BaseModel):
-    lead_id: uuid.UUID
-    score: int
+    """One score: its parts, temperature and status, and every rule that gave points."""
+
+    score: int = Field(description="fit + engagement: the explanation's points add up to it")
+    fit: int | None = Field(description="None for scores given before scores had two parts")
+    engagement: int | None
     temperature: Temperature
     status: LifecycleStatus
+    status_reason: str | None
     explanation: list[ScoreContribution]
     rules_version: str
+    trigger: ScoreTrigger | None = Field(description="why it was given")
     scored_at: datetime
 
+
+class HistoryEntry(ScoreOut):
+    published: bool = Field(description="whether lead.scored went out for it")
+
+
+class LeadScoresOut(BaseModel):
+    lead_id: uuid.UUID
+    current: ScoreOut
+    history: list[HistoryEntry] = Field(
+        description="every score that moved the lead's score, temperature or status, oldest first"
+    )
+
     @classmethod
-    def of(cls, stored: StoredScore) -> ScoreOut:
-        r = stored.result
+    def of(
+        cls, lead_id: uuid.UUID, current: dict[str, Any], history: list[dict[str, Any]]
+    ) -> LeadScoresOut:
         return cls(
-            lead_id=stored.lead_id,
-            score=r.score,
-            temperature=r.temperature,
-            status=r.status,
-            explanation=list(r.explanation),
-            rules_version=r.rules_version,
-            scored_at=stored.scored_at,
+            lead_id=lead_id,
+            current=ScoreOut.model_validate(current),
+            history=[HistoryEntry.model_validate(h) for h in history],
         )

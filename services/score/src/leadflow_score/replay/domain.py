@@ -1,0 +1,106 @@
+"""What a replay found: how many leads would change temperature or status, from what to
+what, which rules made the difference, and examples."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from leadflow_score.rules.domain.scoring import Score
+
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One lead's score under the live rules and under the replayed ones."""
+
+    lead_id: uuid.UUID
+    live: Score
+    replayed: Score
+
+    @property
+    def changes(self) -> bool:
+        return (self.live.temperature, self.live.status) != (
+            self.replayed.temperature,
+            self.replayed.status,
+        )
+
+    def rules(self) -> list[tuple[str, int, int]]:
+        """(rule, live points, replayed points) for every rule whose points differ, the
+        largest difference first."""
+        live = _points(self.live)
+        replayed = _points(self.replayed)
+        differing = [
+            (rule, live.get(rule, 0), replayed.get(rule, 0))
+            for rule in sorted(live.keys() | replayed.keys())
+            if live.get(rule, 0) != replayed.get(rule, 0)
+        ]
+        return sorted(differing, key=lambda d: -abs(d[2] - d[1]))
+
+
+def _points(given: Score) -> dict[str, int]:
+    points: Counter[str] = Counter()
+    for c in given.explanation:
+        points[c.rule] += c.points
+    return dict(points)
+
+
+@dataclass
+class ReplayReport:
+    version: str
+    live_version: str
+    leads: int = 0
+    temperature_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    status_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    deciding_rules: Counter[str] = field(default_factory=Counter)
+    examples: list[Difference] = field(default_factory=list)
+
+    def add(self, difference: Difference) -> None:
+        self.leads += 1
+        live, replayed = difference.live, difference.replayed
+        if live.temperature != replayed.temperature:
+            self.temperature_changes[(live.temperature, replayed.temperature)] += 1
+        if live.status != replayed.status:
+            self.status_changes[(live.status, replayed.status)] += 1
+        if difference.changes:
+            self.deciding_rules.update(rule for rule, _, _ in difference.rules())
+            if len(self.examples) < EXAMPLES:
+                self.examples.append(difference)
+
+    @property
+    def changed_temperature(self) -> int:
+        return sum(self.temperature_changes.values())
+
+    @property
+    def changed_status(self) -> int:
+        return sum(self.status_changes.values())
+
+    def lines(self) -> list[str]:
+        """The report as a user reads it after a replay."""
+        out = [
+            f"replayed {self.leads:,} leads under {self.version} (live: {self.live_version})",
+            f"  {self.changed_temperature:,} would change temperature"
+            + _moves(self.temperature_changes),
+            f"  {self.changed_status:,} would change status" + _moves(self.status_changes),
+        ]
+        if self.deciding_rules:
+            out.append("rules that made the difference (leads):")
+            out += [f"  {rule}: {n:,}" for rule, n in self.deciding_rules.most_common(8)]
+        if self.examples:
+            out.append("examples:")
+        for d in self.examples:
+            live, replayed = d.live, d.replayed
+            out.append(
+                f"  {d.lead_id}: {live.temperature}/{live.status} {live.score} → "
+                f"{replayed.temperature}/{replayed.status} {replayed.score}"
+            )
+            out += [f"      {rule}: {a:+d} → {b:+d}" for rule, a, b in d.rules()[:4]]
+        return out
+
+
+def _moves(changes: Counter[tuple[str, str]]) -> str:
+    if not changes:
+        return ""
+    return ": " + ", ".join(f"{a} → {b} {n:,}" for (a, b), n in changes.most_common())

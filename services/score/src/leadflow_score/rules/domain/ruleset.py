@@ -1,0 +1,238 @@
+"""The scoring rules file: its shape, how it is read, and its version.
+
+A rules file is YAML (``deploy/examples/score-rules.yaml`` is the example). It names
+itself, sets the temperature thresholds, the lifecycle statuses' conditions and the decay
+of engagement, and gives points per signal in five families:
+
+    fit         who the lead is: seniority and department from the job title, company
+                size, industry, country, business or free-mail address
+    intent      the call to action the lead sent (a demo request is strong, a newsletter weak)
+    bant        the budget, authority, need and timeline answers
+    engagement  what the same person did over time: repeat submissions, pages, feedback
+    negative    verify's findings (disposable, role account, gibberish …), students,
+                competitors' domains
+
+fit, bant and negative make the **fit** score; intent and engagement make the
+**engagement** score, which decays with the half-life. Their sum is the score.
+
+A rules version is the file's name and a hash of its content (``example@3f2a9c1b7e4d``):
+the hash is taken over the rules as read, so comments and layout do not change it, and the
+same rules always get the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from leadflow_score.rules.domain.titles import Department, Seniority
+from leadflow_shared.config import parse_config
+from leadflow_shared.events.v1 import CtaType, FeedbackOutcome, LifecycleStatus
+
+BantField = Literal["budget", "authority", "need", "timeline"]
+Points = Annotated[int, Field(ge=-1000, le=1000)]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class _Strict(BaseModel):
+    """Every section refuses keys it does not know: a typo is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Temperatures(_Strict):
+    """From how many points a lead is hot or warm (below warm: cold)."""
+
+    hot: int
+    warm: int
+
+    @model_validator(mode="after")
+    def _hot_above_warm(self) -> Temperatures:
+        if self.hot <= self.warm:
+            raise ValueError("hot must be more points than warm")
+        return self
+
+
+class Condition(_Strict):
+    """One way to reach a status; every condition given must hold."""
+
+    min_score: int | None = None
+    min_fit: int | None = None
+    min_engagement: int | None = None
+    # how many BANT answers are positive (a timeline counts when it is soon)
+    min_positive_bant: int | None = Field(default=None, ge=1, le=4)
+    # these BANT answers must be positive (authority also when the title implies it)
+    bant: tuple[BantField, ...] = ()
+    # the lead's call to action is one of these
+    ctas: tuple[CtaType, ...] = ()
+    # the lead gave an email address or a phone number
+    has_contact: bool | None = None
+    temperature: tuple[Literal["cold", "warm", "hot"], ...] = ()
+
+
+class Statuses(_Strict):
+    """Tried from sql down; the first status one of whose conditions a lead meets is its
+    status, and a lead that meets none is a suspect."""
+
+    sql: tuple[Condition, ...] = ()
+    mql: tuple[Condition, ...] = ()
+    lead: tuple[Condition, ...] = ()
+
+    def in_order(self) -> tuple[tuple[LifecycleStatus, tuple[Condition, ...]], ...]:
+        return (("sql", self.sql), ("mql", self.mql), ("lead", self.lead))
+
+
+class Decay(_Strict):
+    """Engagement points halve every ``half_life_days``; a lead whose engagement has not
+    yet decayed away is looked at again every ``recheck_every_hours``."""
+
+    half_life_days: float = Field(gt=0)
+    recheck_every_hours: float = Field(default=6.0, gt=0)
+
+
+class Band(_Strict):
+    """Companies of at least ``from`` employees (the first band that fits counts)."""
+
+    from_: int = Field(alias="from", ge=0)
+    points: Points
+
+
+class CompanySize(_Strict):
+    """Employees, read from the form's custom field ``field`` ("250", "50-200", "1000+")."""
+
+    field: str = "company_size"
+    bands: tuple[Band, ...]
+
+    @model_validator(mode="after")
+    def _largest_first(self) -> CompanySize:
+        froms = [b.from_ for b in self.bands]
+        if froms != sorted(froms, reverse=True):
+            raise ValueError("bands must go from the largest company size down")
+        return self
+
+
+class Industry(_Strict):
+    """Points per industry, read from the form's custom field ``field`` (case ignored)."""
+
+    field: str = "industry"
+    points: dict[str, Points]
+
+
+class EmailDomain(_Strict):
+    business: Points = 0
+    free: Points = 0
+
+
+class Fit(_Strict):
+    seniority: dict[Seniority, Points] = {}
+    department: dict[Department, Points] = {}
+    company_size: CompanySize | None = None
+    industry: Industry | None = None
+    country: dict[str, Points] = {}  # ISO 3166 alpha-2 codes
+    email_domain: EmailDomain = EmailDomain()
+
+    @model_validator(mode="after")
+    def _country_codes(self) -> Fit:
+        wrong = [c for c in self.country if len(c) != 2 or not c.isupper()]
+        if wrong:
+            raise ValueError(f"country needs ISO 3166 alpha-2 codes (US, DE …), not {wrong}")
+        return self
+
+
+class Answer(_Strict):
+    positive: Points = 0
+    negative: Points = 0
+
+
+class Authority(Answer):
+    # an unanswered authority question reads as positive for these job-title levels (for
+    # the statuses' BANT conditions only: the title's points are fit.seniority's)
+    implied_by_seniority: tuple[Seniority, ...] = ()
+
+
+class Timeline(_Strict):
+    soon: Points = 0
+    later: Points = 0
+    negative: Points = 0
+
+
+class Bant(_Strict):
+    budget: Answer = Answer()
+    authority: Authority = Authority()
+    need: Answer = Answer()
+    timeline: Timeline = Timeline()
+
+
+class Capped(_Strict):
+    points: Points
+    max: Points
+
+
+class Engagement(_Strict):
+    marketing_consent: Points = 0  # agreed to receive marketing
+    repeat_submission: Capped | None = None  # each other form the same person sent
+    pages: Capped | None = None  # each other page the same person sent a form from
+    feedback: dict[FeedbackOutcome, Points] = {}
+
+
+class Students(_Strict):
+    points: Points
+    # email domains ending so ("edu" matches mit.edu; "ac.uk" matches ox.ac.uk)
+    email_domains: tuple[str, ...] = ()
+
+
+class Competitors(_Strict):
+    points: Points
+    domains: tuple[str, ...] = ()
+
+
+class Negative(_Strict):
+    findings: dict[str, Points] = {}  # verify's findings by code
+    students: Students | None = None
+    competitors: Competitors | None = None
+
+    @model_validator(mode="after")
+    def _not_positive(self) -> Negative:
+        given = [
+            *self.findings.items(),
+            *([("students", self.students.points)] if self.students else []),
+            *([("competitors", self.competitors.points)] if self.competitors else []),
+        ]
+        positive = [name for name, points in given if points > 0]
+        if positive:
+            raise ValueError(f"negative signals cannot add points: {positive}")
+        return self
+
+
+class RuleSet(_Strict):
+    """A whole rules file."""
+
+    name: Name
+    description: str = ""
+    temperature: Temperatures
+    status: Statuses
+    decay: Decay
+    fit: Fit = Fit()
+    intent: dict[CtaType, Points] = {}
+    bant: Bant = Bant()
+    engagement: Engagement = Engagement()
+    negative: Negative = Negative()
+
+    @property
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def version(self) -> str:
+        """``<name>@<first 12 hex digits of the content hash>``."""
+        return f"{self.name}@{self.content_hash[:12]}"
+
+
+def read_rules(text: str, origin: str) -> RuleSet:
+    """The rules in YAML ``text`` (from ``origin``, named in errors with the line);
+    raises ``leadflow_shared.config.ConfigError``."""
+    return parse_config(text, RuleSet, origin)
