@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -123,7 +124,7 @@ STUDENT_NEWSLETTER = {
 }
 
 
-async def _the_example_rules_score_and_explain(capture: str, score: str, stack: Stack) -> None:
+async def _the_example_rules_score_and_explain(capture: str, score: str, stack: Stack) -> uuid.UUID:
     """The example rules: a C-level demo request with a budget and a near timeline is hot
     and sales-qualified, a student's newsletter sign-up cold; each lead.scored explains
     itself to the point, and the score API shows the same with its history."""
@@ -153,3 +154,37 @@ async def _the_example_rules_score_and_explain(capture: str, score: str, stack: 
         shown = (await client.get(f"/v1/scores/{ids[0]}")).json()
     assert shown["current"]["score"] == executive.data.score
     assert [h["temperature"] for h in shown["history"]] == ["hot"]
+    return ids[0]
+
+
+def _local(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``leadflow-local`` as the README has a user run it, beside the running stack."""
+    command = [str(ROOT / ".venv" / "bin" / "leadflow-local"), *args]
+    command += ["--state-dir", str(tmp_path / "state")] if args[0] == "service" else []
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+async def _replay_shows_and_promote_switches(
+    score: str, executive: uuid.UUID, tmp_path: Path
+) -> None:
+    """An edited rules file (hot only from 95 points): replay prints the difference and
+    leaves the live score alone; promote makes it live and the executive's score turns warm."""
+    rules = tmp_path / "my-rules.yaml"
+    text = (ROOT / "deploy" / "examples" / "score-rules.yaml").read_text()
+    rules.write_text(text.replace("  hot: 60\n", "  hot: 95\n", 1))
+    replayed = await asyncio.to_thread(
+        _local, tmp_path, "service", "score", "replay", "--rules", str(rules)
+    )
+    assert replayed.returncode == 0, replayed.stderr + replayed.stdout
+    assert "would change temperature: hot → warm" in replayed.stdout, replayed.stdout
+    version = replayed.stdout.rsplit("leadflow-score promote ", 1)[1].split()[0]
+    async with httpx.AsyncClient(base_url=score, timeout=10) as client:
+        before = (await client.get(f"/v1/scores/{executive}")).json()
+        assert before["current"]["temperature"] == "hot"
+        promoted = await asyncio.to_thread(_local, tmp_path, "service", "score", "promote", version)
+        assert promoted.returncode == 0, promoted.stderr + promoted.stdout
+        assert f"live rules: {version}" in promoted.stdout
+        after = (await client.get(f"/v1/scores/{executive}")).json()
+    assert after["current"]["temperature"] == "warm"
+    assert after["current"]["rules_version"] == version
+    assert [h["trigger"] for h in after["history"]][-1] == "promote"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +14,7 @@ import typer
 
 from leadflow_local import launcher
 from leadflow_local.infra import PostgresChoice
+from leadflow_local.processes import service_command
 from leadflow_local.tail import tail as tail_topic
 
 app = typer.Typer(
@@ -129,6 +132,37 @@ def tail(
         pass
     except BrokenPipeError:  # the reader (e.g. `head`) went away: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+SERVICE_NAMES = ("capture", "verify", "score", "router")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def service(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="capture, verify, score or router")],
+    state_dir: Annotated[
+        Path | None, typer.Option(help="the running stack's state folder [default: .local]")
+    ] = None,
+) -> None:
+    """Run one of a service's commands against the running `make run` stack, with the
+    settings that service runs with there: `leadflow-local service score replay --rules
+    my-rules.yaml`, `leadflow-local service score promote VERSION`."""
+    if name not in SERVICE_NAMES:
+        raise typer.BadParameter(f"not a service: {name!r}", param_hint="NAME")
+    settings_file = (state_dir or Path.cwd() / ".local") / "run-settings.json"
+    try:
+        settings = json.loads(settings_file.read_text())[name]
+    except FileNotFoundError:
+        typer.echo(
+            f"error: no running stack ({settings_file} is missing): start `make run` first, "
+            "or run leadflow-" + name + " with its LEADFLOW_* settings yourself",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    env = {**os.environ, **settings}
+    completed = subprocess.run(service_command(name, *ctx.args), env=env, check=False)
+    raise typer.Exit(completed.returncode)
 
 
 def main() -> None:

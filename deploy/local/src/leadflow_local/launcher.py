@@ -10,6 +10,7 @@ SIGKILL after 10 s), then the broker and the embedded Postgres this run started.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -266,6 +267,23 @@ class _Launch:
         lines = [f"{c.pid} {c.name}" for c in self.children]
         lines += [f"{pid} {name}" for name, pid in infra_pids.items() if pid]
         self.pids_file.write_text("\n".join(lines) + "\n")
+        self._write_service_settings(envs)
+
+    @property
+    def settings_file(self) -> Path:
+        """Each service's LEADFLOW_* settings in this run, for ``leadflow-local service``
+        (its commands beyond api and consumer); removed when the run stops."""
+        return self.o.state_dir / "run-settings.json"
+
+    def _write_service_settings(self, envs: dict[str, dict[str, str]]) -> None:
+        self.stack.callback(self.settings_file.unlink, missing_ok=True)
+        settings = {
+            service: {k: v for k, v in env.items() if k.startswith("LEADFLOW_")}
+            for service, env in envs.items()
+        }
+        self.settings_file.touch(mode=0o600)
+        self.settings_file.chmod(0o600)  # it holds the run's secrets, as their own files do
+        self.settings_file.write_text(json.dumps(settings, indent=2) + "\n")
 
     def _wait_until_ready(self) -> None:
         apis = {s: f"http://127.0.0.1:{self.o.http_port(s)}/readyz" for s in SERVICES}

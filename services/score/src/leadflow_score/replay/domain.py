@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
+from leadflow_score.rules.domain.ruleset import RuleSet
 from leadflow_score.rules.domain.scoring import Score
 
 EXAMPLES = 5
@@ -40,6 +41,24 @@ class Difference:
         return sorted(differing, key=lambda d: -abs(d[2] - d[1]))
 
 
+def setting_changes(live: RuleSet, replayed: RuleSet) -> list[str]:
+    """What changed between two rules files beyond points: thresholds, status conditions
+    and decay, one line each."""
+    changes = []
+    for name in ("temperature", "status", "decay"):
+        a, b = getattr(live, name), getattr(replayed, name)
+        if a != b:
+            changes.append(f"{name}: {_brief(a)} → {_brief(b)}")
+    return changes
+
+
+def _brief(section: object) -> str:
+    dumped = (
+        section.model_dump(exclude_defaults=True) if hasattr(section, "model_dump") else section
+    )
+    return str(dumped).replace("'", "")
+
+
 def _points(given: Score) -> dict[str, int]:
     points: Counter[str] = Counter()
     for c in given.explanation:
@@ -51,6 +70,7 @@ def _points(given: Score) -> dict[str, int]:
 class ReplayReport:
     version: str
     live_version: str
+    settings: list[str] = field(default_factory=list)  # setting_changes()
     leads: int = 0
     temperature_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
     status_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -65,7 +85,9 @@ class ReplayReport:
         if live.status != replayed.status:
             self.status_changes[(live.status, replayed.status)] += 1
         if difference.changes:
-            self.deciding_rules.update(rule for rule, _, _ in difference.rules())
+            rules = [rule for rule, _, _ in difference.rules()]
+            # the same points: the thresholds or the status conditions made the difference
+            self.deciding_rules.update(rules or [s.split(":", 1)[0] for s in self.settings])
             if len(self.examples) < EXAMPLES:
                 self.examples.append(difference)
 
@@ -85,6 +107,9 @@ class ReplayReport:
             + _moves(self.temperature_changes),
             f"  {self.changed_status:,} would change status" + _moves(self.status_changes),
         ]
+        if self.settings:
+            out.append("settings changed:")
+            out += [f"  {line}" for line in self.settings]
         if self.deciding_rules:
             out.append("rules that made the difference (leads):")
             out += [f"  {rule}: {n:,}" for rule, n in self.deciding_rules.most_common(8)]

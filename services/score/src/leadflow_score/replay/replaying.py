@@ -20,7 +20,7 @@ from datetime import datetime
 
 from pydantic_core import to_json
 
-from leadflow_score.replay.domain import Difference, ReplayReport
+from leadflow_score.replay.domain import Difference, ReplayReport, setting_changes
 from leadflow_score.rules.domain.ruleset import RuleSet
 from leadflow_score.rules.domain.scoring import score
 from leadflow_score.rules.handlers import rescore_leads
@@ -97,7 +97,11 @@ async def replay(
         await file.register(uow)
         await (await uow.driver()).execute(_FORGET, file.version)
         await uow.commit()
-    report = ReplayReport(version=file.version, live_version=live_stored.version)
+    report = ReplayReport(
+        version=file.version,
+        live_version=live_stored.version,
+        settings=setting_changes(live, file.rules),
+    )
     after = _ZERO
     while True:
         async with db.unit_of_work() as uow:
