@@ -72,6 +72,7 @@ class ReplayReport:
     live_version: str
     settings: list[str] = field(default_factory=list)  # setting_changes()
     leads: int = 0
+    seconds: float = 0.0  # how long the replay took
     temperature_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
     status_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
     deciding_rules: Counter[str] = field(default_factory=Counter)
@@ -101,8 +102,10 @@ class ReplayReport:
 
     def lines(self) -> list[str]:
         """The report as a user reads it after a replay."""
+        rate = f", {self.leads / self.seconds:,.0f} a second" if self.seconds > 0 else ""
         out = [
-            f"replayed {self.leads:,} leads under {self.version} (live: {self.live_version})",
+            f"replayed {self.leads:,} leads in {self.seconds:.1f} s{rate} under {self.version} "
+            f"(live: {self.live_version})",
             f"  {self.changed_temperature:,} would change temperature"
             + _moves(self.temperature_changes),
             f"  {self.changed_status:,} would change status" + _moves(self.status_changes),
@@ -121,7 +124,11 @@ class ReplayReport:
                 f"  {d.lead_id}: {live.temperature}/{live.status} {live.score} → "
                 f"{replayed.temperature}/{replayed.status} {replayed.score}"
             )
-            out += [f"      {rule}: {a:+d} → {b:+d}" for rule, a, b in d.rules()[:4]]
+            differing = d.rules()
+            out += [f"      {rule}: {a:+d} → {b:+d}" for rule, a, b in differing[:4]]
+            if not differing and self.settings:
+                changed = ", ".join(line.split(":", 1)[0] for line in self.settings)
+                out.append(f"      the same points; changed: {changed}")
         return out
 
 

@@ -13,19 +13,23 @@ status changed.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-
-from pydantic_core import to_json
 
 from leadflow_score.replay.domain import Difference, ReplayReport, setting_changes
 from leadflow_score.rules.domain.ruleset import RuleSet
 from leadflow_score.rules.domain.scoring import score
 from leadflow_score.rules.handlers import rescore_leads
 from leadflow_score.rules.live import RulesFile, stored_rules
-from leadflow_score.rules.repository import RuleSetRepository, ScoreRepository, StoredRules
+from leadflow_score.rules.repository import (
+    RuleSetRepository,
+    ScoreRepository,
+    StoredRules,
+    explanation_json,
+)
 from leadflow_score.rules.tables import replayed_scores, score_inputs
 from leadflow_shared.config import ConfigError
 from leadflow_shared.db import Database
@@ -97,6 +101,7 @@ async def replay(
         await file.register(uow)
         await (await uow.driver()).execute(_FORGET, file.version)
         await uow.commit()
+    started = time.perf_counter()
     report = ReplayReport(
         version=file.version,
         live_version=live_stored.version,
@@ -133,12 +138,13 @@ async def replay(
                 [s.engagement for s in shadow],
                 [s.temperature for s in shadow],
                 [s.status for s in shadow],
-                [to_json(list(s.explanation)).decode() for s in shadow],
+                [explanation_json(s) for s in shadow],
                 [now] * len(shadow),
             )
             await uow.commit()
         after = rows[-1][0]
         progress(len(rows))
+    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -143,7 +143,7 @@ def _publish(uow: UnitOfWork, given: Rescored, cause: Envelope | None) -> None:
             temperature=s.temperature,
             status=s.status,
             status_reason=s.status_reason,
-            explanation=s.explanation,
+            explanation=s.public_explanation(),
             rules_version=s.rules_version,
             trigger=given.trigger,
             lead=given.subject.lead,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -221,12 +222,12 @@ class RuleSet(_Strict):
     engagement: Engagement = Engagement()
     negative: Negative = Negative()
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
-    @property
+    @cached_property
     def version(self) -> str:
         """``<name>@<first 12 hex digits of the content hash>``."""
         return f"{self.name}@{self.content_hash[:12]}"

@@ -111,7 +111,8 @@ class Contribution:
     part: Part
 
     def public(self) -> ScoreContribution:
-        return ScoreContribution(
+        # built from checked values: pydantic's validation would only cost time here
+        return ScoreContribution.model_construct(
             rule=self.rule, points=self.points, reason=self.reason, part=self.part
         )
 
@@ -125,12 +126,16 @@ class Score:
     temperature: Temperature
     status: LifecycleStatus
     status_reason: str
-    explanation: tuple[ScoreContribution, ...]
+    explanation: tuple[Contribution, ...]
     rules_version: str
 
     @property
     def score(self) -> int:
         return self.fit + self.engagement
+
+    def public_explanation(self) -> tuple[ScoreContribution, ...]:
+        """The explanation as events carry it."""
+        return tuple(c.public() for c in self.explanation)
 
 
 def score(subject: Subject, rules: RuleSet, as_of: datetime, version: str | None = None) -> Score:
@@ -161,7 +166,7 @@ def score(subject: Subject, rules: RuleSet, as_of: datetime, version: str | None
         temperature=temperature,
         status=status,
         status_reason=reason,
-        explanation=tuple(c.public() for c in contributions),
+        explanation=tuple(contributions),
         rules_version=version or rules.version,
     )
 
