@@ -10,6 +10,7 @@ from typing import Any
 import typer
 import uvloop
 
+from leadflow_shared.config import ConfigError
 from leadflow_shared.logging import configure_logging, get_logger
 from leadflow_shared.migrations import ensure_role_and_schema
 from leadflow_shared.service.declaration import Service, load
@@ -62,8 +63,13 @@ def command_line(service: Service[Any]) -> typer.Typer:
             await service.run_consumer(settings, stop)
 
         # uvloop, as uvicorn uses for the API: each wake-up and socket call costs less.
-        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            runner.run(main())
+        try:
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                runner.run(main())
+        except ConfigError as exc:  # a bad configuration: say what and where, no traceback
+            get_logger("consumer").error("configuration refused", error=str(exc))
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
 
     @app.command()
     def migrate() -> None:

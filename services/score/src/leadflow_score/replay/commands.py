@@ -122,9 +122,10 @@ def promote_command(
             )
         lines = [f"live rules: {report.version} (before: {report.before or 'none'})"]
         if rescore:
+            rate = report.rescored / report.seconds if report.seconds > 0 else 0.0
             lines.append(
-                f"re-scored {report.rescored:,} leads; {report.changed:,} changed temperature "
-                "or status and were published"
+                f"re-scored {report.rescored:,} leads in {report.seconds:.1f} s, {rate:,.0f} a "
+                f"second; {report.changed:,} changed temperature or status and were published"
             )
         lines.append("running consumers use the new rules within seconds")
         return lines

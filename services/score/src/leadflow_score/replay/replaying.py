@@ -173,6 +173,7 @@ class PromoteReport:
     before: str | None
     rescored: int
     changed: int
+    seconds: float  # re-scoring the stored leads
 
 
 async def promote(
@@ -191,6 +192,7 @@ async def promote(
         await uow.commit()
     rescored = changed = 0
     after = _ZERO
+    started = time.perf_counter()
     while rescore:
         async with db.unit_of_work() as uow:
             rows = await (await uow.driver()).fetch(_CHUNK, after, None, None, CHUNK // 2)
@@ -204,4 +206,4 @@ async def promote(
         changed += sum(r.changed for r in given)
         after = rows[-1][0]
         progress(len(rows))
-    return PromoteReport(stored.version, before, rescored, changed)
+    return PromoteReport(stored.version, before, rescored, changed, time.perf_counter() - started)

@@ -56,7 +56,8 @@ class LiveRules:
     """This process's copy of the live rules (a port: stage handlers and chores read it)."""
 
     def __init__(self, file: Path | None) -> None:
-        self.file = file
+        """Reads ``file`` now: a bad one stops the process before it does anything else."""
+        self.file = RulesFile.read(file) if file is not None else None
         self._rules: RuleSet | None = None
         self._version: str | None = None
 
@@ -76,7 +77,7 @@ class LiveRules:
     async def start(self, uow: UnitOfWork, now: datetime) -> None:
         """Register the settings' rules file, make it live when nothing is, and load the
         live rules. A bad file stops the process here, naming its line and reason."""
-        file = RulesFile.read(self.file) if self.file is not None else None
+        file = self.file
         async with uow:
             repository = RuleSetRepository(uow)
             if file is not None:
