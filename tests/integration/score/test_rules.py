@@ -196,6 +196,8 @@ async def test_the_read_api_shows_the_current_score_and_its_history(
     async with api_client(app, "score") as client:
         found = await client.get(f"/v1/scores/{event.lead_id}")
         missing = await client.get(f"/v1/scores/{uuid.uuid4()}")
+        alone = await client.get(f"/v1/leads/{event.lead_id}/score")
+        alone_missing = await client.get(f"/v1/leads/{uuid.uuid4()}/score")
     assert found.status_code == 200, found.text
     body = found.json()
     current = body["current"]
@@ -205,6 +207,9 @@ async def test_the_read_api_shows_the_current_score_and_its_history(
     assert current["explanation"] == [c.model_dump(mode="json") for c in given.data.explanation]
     assert [h["trigger"] for h in body["history"]] == ["verified"]
     assert missing.status_code == 404
+    # the first path: the current score alone
+    assert alone.status_code == 200 and alone.json() == {**current, "lead_id": str(event.lead_id)}
+    assert alone_missing.status_code == 404
 
 
 def _settings(db: Database) -> ScoreSettings:

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter
 
 from leadflow_score.rules.queries import scores_of
-from leadflow_score.rules.schemas import LeadScoresOut
+from leadflow_score.rules.schemas import LeadScoreOut, LeadScoresOut
 from leadflow_shared.errors import NotFound
 from leadflow_shared.service.app import UoW
 
@@ -23,3 +23,13 @@ async def get_scores(lead_id: uuid.UUID, uow: UoW) -> LeadScoresOut:
         raise NotFound(f"no score for lead {lead_id}")
     current, history = found
     return LeadScoresOut.of(lead_id, current, history)
+
+
+@router.get("/v1/leads/{lead_id}/score")
+async def get_score(lead_id: uuid.UUID, uow: UoW) -> LeadScoreOut:
+    """A lead's current score alone (the first path score had; ``/v1/scores/{lead_id}``
+    shows its history too)."""
+    found = await scores_of(uow, lead_id)
+    if found is None:
+        raise NotFound(f"no score for lead {lead_id}")
+    return LeadScoreOut.model_validate({**found[0], "lead_id": lead_id})

@@ -26,6 +26,12 @@ class ScoreOut(BaseModel):
     scored_at: datetime
 
 
+class LeadScoreOut(ScoreOut):
+    """A lead's current score alone (the first path's answer)."""
+
+    lead_id: uuid.UUID
+
+
 class HistoryEntry(ScoreOut):
     published: bool = Field(description="whether lead.scored went out for it")
 
