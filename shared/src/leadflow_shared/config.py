@@ -67,15 +67,14 @@ def line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     node, line = root, None if root is None else root.start_mark.line + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if str(k.value) == str(part)), None)
+            found = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
             if found is None:  # a missing key: the line of the mapping that should hold it
                 break
-            node = found
+            key, node = found
+            line = key.start_mark.line + 1  # a key's line, even when its value is a block
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if not 0 <= part < len(node.value):
                 break
             node = node.value[part]
-        else:
-            continue
-        line = node.start_mark.line + 1
+            line = node.start_mark.line + 1
     return line

@@ -6,15 +6,15 @@ from __future__ import annotations
 import uuid
 
 from leadflow_score.replay.domain import EXAMPLES, Difference, ReplayReport
-from leadflow_score.rules.domain.scoring import Score
-from leadflow_shared.events.v1 import LifecycleStatus, ScoreContribution, Temperature
+from leadflow_score.rules.domain.scoring import Contribution, Score
+from leadflow_shared.events.v1 import LifecycleStatus, Temperature
 
 
 def _score(
     temperature: Temperature, status: LifecycleStatus, *points: tuple[str, int], version: str = "v"
 ) -> Score:
     explanation = tuple(
-        ScoreContribution(
+        Contribution(
             rule=rule,
             points=n,
             reason=f"{rule} fired",
@@ -166,8 +166,10 @@ def test_the_lines_print_the_counts_the_rules_and_the_examples() -> None:
     report.add(Difference(_lead(2), WARM, HOT))
     report.add(Difference(_lead(3), WARM, cold_lead))
     report.add(Difference(_lead(4), WARM, WARM))
+    report.seconds = 2.0
     assert report.lines() == [
-        "replayed 4 leads under example@bbbbbbbbbbbb (live: example@aaaaaaaaaaaa)",
+        "replayed 4 leads in 2.0 s, 2 a second under example@bbbbbbbbbbbb "
+        "(live: example@aaaaaaaaaaaa)",
         "  3 would change temperature: warm → hot 2, warm → cold 1",
         "  1 would change status: mql → lead 1",
         "rules that made the difference (leads):",
@@ -191,8 +193,8 @@ def test_the_lines_of_a_replay_that_changes_nothing() -> None:
     report = _report()
     for n in range(1234):
         report.add(Difference(_lead(n), WARM, WARM))
-    assert report.lines() == [
-        "replayed 1,234 leads under example@bbbbbbbbbbbb (live: example@aaaaaaaaaaaa)",
+    assert report.lines() == [  # its time unknown (0): no rate
+        "replayed 1,234 leads in 0.0 s under example@bbbbbbbbbbbb (live: example@aaaaaaaaaaaa)",
         "  0 would change temperature",
         "  0 would change status",
     ]

@@ -9,7 +9,8 @@ is not obvious. The example rules, for reference:
     department executive/sales/marketing 5, engineering/operations/finance 3, hr 0
     size       1000+ 15, 200+ 10, 50+ 5       industry software/saas 10, fin. services 8,
     country    US CA GB IE DE AT CH DK SE NO FI 5   telecom 6, manufacturing 5, retail 3
-    email      business 10, free -5 (verify's free_mail finding), none when disposable
+    email      business 10, free -5 (verify's free_mail finding); none when disposable, taking
+               no mail, academic or a competitor's
     intent     demo/contact sales/quote 30, pricing 20, trial 15, content/webinar/event 5,
                newsletter 1, other 2  (decays: halves every 30 days)
     bant       budget +10/-15, authority +15/-10, need +10/-10, timeline soon 15/later 5/-10
@@ -70,13 +71,6 @@ class Lead:
     age: timedelta = MIN  # how long after the lead arrived it is scored
 
 
-CONSENT_DECAYS = (
-    "engine: marketing_consent's +3 never decays, though the rules file and scoring's "
-    "docstring say every positive engagement point halves every half-life (so a lead with "
-    "consent is also re-checked for decay every 6 hours forever)"
-)
-LESS_THAN = "engine: employees_of('<50') reads 50 (the 50+ band), though '<50' means fewer than 50"
-
 # fmt: off
 LEADS: list[Lead | Any] = [
     # --- the "Done when" ---------------------------------------------------------
@@ -86,7 +80,7 @@ LEADS: list[Lead | Any] = [
          expect=("hot", "sql", 95)),  # 20+5+10+5 + 10+15 | 30
     Lead("student signs up for the newsletter",
          title="Student", email="jo.kim@mit.edu", country="US", cta="newsletter",
-         expect=("cold", "lead", -9)),  # 10+5-25 | 1
+         expect=("cold", "lead", -19)),  # 5-25 (an academic domain: no email points) | 1
     # --- C-level ----------------------------------------------------------------------------
     Lead("CTO asks sales, buys ASAP; authority implied by the title",
          title="Chief Technology Officer", email="r.patel@northwind.io", country="GB",
@@ -284,14 +278,10 @@ LEADS: list[Lead | Any] = [
          title="Marketing Manager", email="h.young@healthplus.com", country="US",
          cta="pricing", custom={"company_size": "500", "industry": "Healthcare"},
          expect=("warm", "mql", 56)),  # 26+10 | 20
-    pytest.param(
-        Lead("engineer at a '<50' company downloads content",
-             title="Software Engineer", email="t.fox@smallshop.com", country="US",
-             cta="content_download", custom={"company_size": "<50"},
-             expect=("cold", "lead", 25)),  # 2+3+10+5 + 0 | 5 (fewer than 50: no points)
-        marks=pytest.mark.xfail(strict=True, reason=LESS_THAN),
-        id="engineer at a '<50' company downloads content",
-    ),
+    Lead("engineer at a '<50' company downloads content",
+         title="Software Engineer", email="t.fox@smallshop.com", country="US",
+         cta="content_download", custom={"company_size": "<50"},
+         expect=("cold", "lead", 25)),  # 2+3+10+5 + 0 | 5 (fewer than 50: no points)
     # --- verify's findings ------------------------------------------------------------------
     Lead("CEO on a disposable domain books a demo with budget, asap",
          title="CEO", email="ceo@mailinator.com", country="US", cta="demo_request",
@@ -315,16 +305,16 @@ LEADS: list[Lead | Any] = [
     Lead("marketing manager whose domain takes no mail, email typed into the name",
          title="Marketing Manager", email="a.b@deadmx-corp.com", country="US", cta="pricing",
          findings=("no_mail_domain", "contact_in_name"),
-         expect=("cold", "lead", 6)),  # 26-20-20 | 20
+         expect=("cold", "lead", -4)),  # 6+5+5-20-20 (no email points) | 20
     # --- competitors ------------------------------------------------------------------------
     Lead("competitor's marketer downloads content",
          title="Product Marketing Manager", email="spy@competitor.example", country="US",
          cta="content_download",
-         expect=("cold", "lead", -69)),  # 6+5+10+5-100 | 5
+         expect=("cold", "lead", -79)),  # 6+5+5-100 (no email points) | 5
     Lead("competitor's VP (subdomain) books a demo with budget, now",
          title="VP Sales", email="vp@eu.rival.example", country="US", cta="demo_request",
          bant=B(budget="$50,000", timeline="now"),
-         expect=("cold", "lead", -10)),  # 35+25-100 | 30
+         expect=("cold", "lead", -20)),  # 15+5+5+25-100 (no email points) | 30
     Lead("competitor by the website field, on free mail",
          title="Sales Manager", email="curious.sm@gmail.com", country="US", cta="pricing",
          findings=("free_mail",), website="https://www.competitor.example/team",
@@ -336,11 +326,11 @@ LEADS: list[Lead | Any] = [
     # --- students and academic domains ------------------------------------------------------
     Lead("research fellow at Oxford registers for a webinar",
          title="Research Fellow", email="a.turing@cs.ox.ac.uk", country="GB", cta="webinar",
-         expect=("cold", "lead", -3)),  # 2+10+5-25 | 5
+         expect=("cold", "lead", -13)),  # 2+5-25 (no email points) | 5
     Lead("professor at a .edu asks a quote with budget and timeline",
          title="Professor", email="prof.lee@stanford.edu", country="US", cta="quote_request",
          bant=B(budget="$10k", timeline="this quarter"),
-         expect=("warm", "mql", 47)),  # 2+10+5-25 + 25 | 30
+         expect=("warm", "mql", 37)),  # 2+5-25 (no email points) + 25 | 30
     Lead("marketing intern on a business domain downloads content",
          title="Marketing Intern", email="intern@brandhaus.co.uk", country="GB",
          cta="content_download",
@@ -351,7 +341,7 @@ LEADS: list[Lead | Any] = [
          expect=("cold", "lead", -20)),  # -5+5-25 | 5
     Lead("PhD candidate on an academic domain is penalised once",
          title="PhD candidate", email="m.curie@chem.ox.ac.uk", country="GB", cta="webinar",
-         expect=("cold", "lead", -5)),  # 10+5-25 | 5
+         expect=("cold", "lead", -15)),  # 5-25 (no email points) | 5
     # --- contact ----------------------------------------------------------------------------
     Lead("free mail, no title, newsletter",
          email="sunny.day@gmail.com", country="US", cta="newsletter", findings=("free_mail",),
@@ -444,14 +434,10 @@ LEADS: list[Lead | Any] = [
          bant=B(budget="$50,000", timeline="this quarter"),
          feedback=(reported("junk", H),), age=365 * D,
          expect=("cold", "lead", 5)),  # 65 | 0-60
-    pytest.param(
-        Lead("HR director's consented webinar sign-up, a year on",
-             title="HR Director", email="c.wood@peopleops.com", country="US", cta="webinar",
-             consent=True, age=365 * D,
-             expect=("cold", "lead", 27)),  # 27 | 0 (webinar and consent both faded)
-        marks=pytest.mark.xfail(strict=True, reason=CONSENT_DECAYS),
-        id="HR director's consented webinar sign-up, a year on",
-    ),
+    Lead("HR director's consented webinar sign-up, a year on",
+         title="HR Director", email="c.wood@peopleops.com", country="US", cta="webinar",
+         consent=True, age=365 * D,
+         expect=("cold", "lead", 27)),  # 27 | 0 (webinar and consent both faded)
 ]
 # fmt: on
 

@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadflow_score.rules.domain.ruleset import read_rules
-from leadflow_score.rules.domain.scoring import Feedback, Score, Subject, Submission, score
+from leadflow_score.rules.domain.scoring import (
+    Feedback,
+    Score,
+    Subject,
+    Submission,
+    decayed,
+    score,
+)
 from leadflow_shared.events.v1 import BantAnswers, CtaType, FeedbackOutcome
 from tests.unit.score.rules.leads import (
     EXAMPLE_TEXT,
@@ -314,7 +321,9 @@ def test_marketing_consent_never_lowers_the_score(
     was = score(_with(subject, consent=False), RULES, as_of)
     now = score(_with(subject, consent=True), RULES, as_of)
     _at_least(now, was)
-    assert now.score == was.score + RULES.engagement.marketing_consent
+    # consent is engagement: its points fade from when the lead arrived, as the rest do
+    full = RULES.engagement.marketing_consent
+    assert now.score == was.score + decayed(full, subject.lead.received_at, as_of, RULES)
 
 
 @SETTINGS

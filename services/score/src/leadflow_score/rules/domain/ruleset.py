@@ -27,7 +27,15 @@ import json
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from leadflow_score.rules.domain.titles import Department, Seniority
 from leadflow_shared.config import parse_config
@@ -47,14 +55,16 @@ class _Strict(BaseModel):
 class Temperatures(_Strict):
     """From how many points a lead is hot or warm (below warm: cold)."""
 
-    hot: int
     warm: int
+    hot: int  # after warm: its check reads warm, and a problem names hot's line
 
-    @model_validator(mode="after")
-    def _hot_above_warm(self) -> Temperatures:
-        if self.hot <= self.warm:
+    @field_validator("hot")
+    @classmethod
+    def _hot_above_warm(cls, hot: int, info: ValidationInfo) -> int:
+        warm = info.data.get("warm")
+        if warm is not None and hot <= warm:
             raise ValueError("hot must be more points than warm")
-        return self
+        return hot
 
 
 class Condition(_Strict):
@@ -107,12 +117,13 @@ class CompanySize(_Strict):
     field: str = "company_size"
     bands: tuple[Band, ...]
 
-    @model_validator(mode="after")
-    def _largest_first(self) -> CompanySize:
-        froms = [b.from_ for b in self.bands]
+    @field_validator("bands")
+    @classmethod
+    def _largest_first(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        froms = [b.from_ for b in bands]
         if froms != sorted(froms, reverse=True):
-            raise ValueError("bands must go from the largest company size down")
-        return self
+            raise ValueError("bands must go from the largest size down")
+        return bands
 
 
 class Industry(_Strict):
@@ -135,12 +146,13 @@ class Fit(_Strict):
     country: dict[str, Points] = {}  # ISO 3166 alpha-2 codes
     email_domain: EmailDomain = EmailDomain()
 
-    @model_validator(mode="after")
-    def _country_codes(self) -> Fit:
-        wrong = [c for c in self.country if len(c) != 2 or not c.isupper()]
+    @field_validator("country")
+    @classmethod
+    def _country_codes(cls, country: dict[str, int]) -> dict[str, int]:
+        wrong = [c for c in country if len(c) != 2 or not c.isupper()]
         if wrong:
             raise ValueError(f"country needs ISO 3166 alpha-2 codes (US, DE …), not {wrong}")
-        return self
+        return country
 
 
 class Answer(_Strict):
@@ -179,33 +191,30 @@ class Engagement(_Strict):
     feedback: dict[FeedbackOutcome, Points] = {}
 
 
+def _not_positive(points: int) -> int:
+    if points > 0:
+        raise ValueError("negative signals cannot add points")
+    return points
+
+
+NegativePoints = Annotated[Points, AfterValidator(_not_positive)]
+
+
 class Students(_Strict):
-    points: Points
+    points: NegativePoints
     # email domains ending so ("edu" matches mit.edu; "ac.uk" matches ox.ac.uk)
     email_domains: tuple[str, ...] = ()
 
 
 class Competitors(_Strict):
-    points: Points
+    points: NegativePoints
     domains: tuple[str, ...] = ()
 
 
 class Negative(_Strict):
-    findings: dict[str, Points] = {}  # verify's findings by code
+    findings: dict[str, NegativePoints] = {}  # verify's findings by code
     students: Students | None = None
     competitors: Competitors | None = None
-
-    @model_validator(mode="after")
-    def _not_positive(self) -> Negative:
-        given = [
-            *self.findings.items(),
-            *([("students", self.students.points)] if self.students else []),
-            *([("competitors", self.competitors.points)] if self.competitors else []),
-        ]
-        positive = [name for name, points in given if points > 0]
-        if positive:
-            raise ValueError(f"negative signals cannot add points: {positive}")
-        return self
 
 
 class RuleSet(_Strict):

@@ -14,6 +14,7 @@ activity, the rules and ``as_of``.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Iterator
@@ -249,13 +250,26 @@ def _fit(lead: LeadVerifiedData, title: JobTitle, rules: RuleSet) -> Iterator[Co
     if country is not None and country in fit.country:
         yield Contribution("fit.country", fit.country[country], f"from {country}", "fit")
     domain = _email_domain(lead)
-    if domain is not None and "disposable_domain" not in lead.findings:
+    if domain is not None and not _unfit_domain(domain, lead, rules):
         if "free_mail" in lead.findings:
             reason = f"a free-mail address ({domain})"
             yield Contribution("fit.email_domain", fit.email_domain.free, reason, "fit")
         else:
             reason = f"a business email domain ({domain})"
             yield Contribution("fit.email_domain", fit.email_domain.business, reason, "fit")
+
+
+def _unfit_domain(domain: str, lead: LeadVerifiedData, rules: RuleSet) -> bool:
+    """A domain that earns no email-domain points: disposable or taking no mail (verify's
+    findings), or one the negative signals name (academic, a competitor's)."""
+    if "disposable_domain" in lead.findings or "no_mail_domain" in lead.findings:
+        return True
+    negative = rules.negative
+    named = (
+        *(negative.students.email_domains if negative.students else ()),
+        *(negative.competitors.domains if negative.competitors else ()),
+    )
+    return _domain_matches(domain, named) is not None
 
 
 @lru_cache(maxsize=64)
@@ -268,22 +282,24 @@ def _casefolded(points: dict[str, int]) -> dict[str, int]:
 
 
 _EMPLOYEES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k)?\+?")
+_BELOW = re.compile(r"^(<|under|less than|fewer than|below)")
 
 
 def employees_of(given: object) -> int | None:
     """Employees from a form's answer: 250, "250", "50-200" (the lower bound: at least
-    50), "1,000+", "10k"; ``None`` when it names no number."""
+    50), "1,000+", "10k", "<50" or "under 50" (49); ``None`` when it names no number."""
     if isinstance(given, bool):
         return None
     if isinstance(given, int | float):
-        return int(given) if given >= 0 else None
+        return int(given) if math.isfinite(given) and given >= 0 else None
     if not isinstance(given, str):
         return None
-    found = _EMPLOYEES.search(given.replace(" ", "").casefold().replace(",", ""))
+    text = " ".join(given.casefold().split())
+    found = _EMPLOYEES.search(text.replace(" ", "").replace(",", ""))
     if found is None:
         return None
-    number = float(found[1].replace(",", "."))
-    return int(number * 1000 if found[2] else number)
+    number = int(float(found[1].replace(",", ".")) * (1000 if found[2] else 1))
+    return max(0, number - 1) if _BELOW.match(text) else number
 
 
 # --- intent and BANT ------------------------------------------------------------------
@@ -338,8 +354,10 @@ def _bant(lead: LeadVerifiedData, bant: _Bant, rules: RuleSet) -> Iterator[Contr
 def _engagement(subject: Subject, rules: RuleSet, as_of: datetime) -> Iterator[Contribution]:
     lead, engagement = subject.lead, rules.engagement
     if engagement.marketing_consent and lead.consent.marketing:
-        reason = "agreed to receive marketing"
-        yield Contribution("engagement.consent", engagement.marketing_consent, reason, "engagement")
+        full = engagement.marketing_consent
+        now = decayed(full, lead.received_at, as_of, rules)
+        reason = "agreed to receive marketing" + _faded(full, now, lead.received_at, as_of, rules)
+        yield Contribution("engagement.consent", now, reason, "engagement")
     others = sorted(subject.others, key=lambda s: s.at, reverse=True)
     if engagement.repeat_submission is not None and others:
         rule = engagement.repeat_submission
@@ -348,7 +366,11 @@ def _engagement(subject: Subject, rules: RuleSet, as_of: datetime) -> Iterator[C
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
         count = f"{len(others)} other form{'s' if len(others) > 1 else ''}"
         capped = f", at most {rule.max}" if earned > rule.max else ""
-        reason = f"the same person sent {count} ({shown}{more}){capped}"
+        faded = ""
+        if earned < rule.points * len(others):
+            half_life = f"{rules.decay.half_life_days:g}"
+            faded = f", {rule.points} points each when new, halved every {half_life} days"
+        reason = f"the same person sent {count} ({shown}{more}){faded}{capped}"
         yield Contribution(
             "engagement.repeat_submission", min(earned, rule.max), reason, "engagement"
         )
