@@ -87,9 +87,9 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
             stack.bootstrap_servers, [Topics.ROUTED], {lead_id}, timeout_s=30
         )
         assert [e.type for e in routed[lead_id]] == ["lead.routed"]
-        await _the_example_rules_score_and_explain(
-            capture, f"http://127.0.0.1:{ports.api_base + 2}", stack
-        )
+        score = f"http://127.0.0.1:{ports.api_base + 2}"
+        executive = await _the_example_rules_score_and_explain(capture, score, stack)
+        await _replay_shows_and_promote_switches(score, executive, tmp_path)
 
         code = await asyncio.to_thread(stack.stop, 30)
         assert code == 0, stack.output
@@ -167,11 +167,11 @@ def _local(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 async def _replay_shows_and_promote_switches(
     score: str, executive: uuid.UUID, tmp_path: Path
 ) -> None:
-    """An edited rules file (hot only from 95 points): replay prints the difference and
+    """An edited rules file (hot only from 100 points): replay prints the difference and
     leaves the live score alone; promote makes it live and the executive's score turns warm."""
     rules = tmp_path / "my-rules.yaml"
     text = (ROOT / "deploy" / "examples" / "score-rules.yaml").read_text()
-    rules.write_text(text.replace("  hot: 60\n", "  hot: 95\n", 1))
+    rules.write_text(text.replace("  hot: 60\n", "  hot: 100\n", 1))
     replayed = await asyncio.to_thread(
         _local, tmp_path, "service", "score", "replay", "--rules", str(rules)
     )
