@@ -6,6 +6,8 @@ makes the rules live and scores the stored leads again."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,8 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from leadflow_local.processes import service_command
 from leadflow_score.replay.commands import commands
-from leadflow_score.replay.replaying import Window, promote, replay
+from leadflow_score.replay.replaying import Window, promote, replay, resolve
 from leadflow_score.rules.handlers import score_leads
 from leadflow_score.rules.live import LiveRules, RulesFile
 from leadflow_shared.config import ConfigError
@@ -129,21 +132,22 @@ async def test_replay_shows_the_difference_and_promote_switches_the_scores(
     empty = await replay(db, file, NOW, Window(since=T0 + timedelta(days=1)))
     assert empty.leads == 0
 
-    result = await promote(db, file.version[:-4], NOW)  # a unique start of the version
+    result = await promote(db, await resolve(db, file.version[:-4]), NOW)  # a unique start
     assert result.version == file.version and result.before == example
     assert result.rescored == 2 and result.changed == 1
     assert await live_version(db) == file.version
     outbox_after, history_after, _ = await counts(db)
     assert outbox_after == outbox + 1  # lead.scored for the lead that turned hot
     assert history_after >= history + 1
-    # a running consumer follows within its next look
-    await first.follow(db.unit_of_work())
-    assert first.version == file.version
+    # a running consumer scores its next batch with them
+    async with db.unit_of_work() as uow:
+        rules, version = await first.current(uow)
+    assert version == file.version == first.version and rules.intent["pricing"] == 45
 
 
 async def test_promote_refuses_unknown_and_ambiguous_versions(db: Database) -> None:
     with pytest.raises(ConfigError, match="no rules version 'nope@1234' is known"):
-        await promote(db, "nope@1234", NOW)
+        await resolve(db, "nope@1234")
 
 
 def test_the_replay_command_prints_a_progress_bar_and_the_diff(
@@ -161,3 +165,65 @@ def test_the_replay_command_prints_a_progress_bar_and_the_diff(
     assert bad.exit_code == 2 and "cannot read" in bad.output
     unknown = runner.invoke(commands, ["promote", "nope"])
     assert unknown.exit_code == 2 and "no rules version 'nope' is known" in unknown.output
+
+
+async def test_a_window_replays_only_the_leads_received_in_it(db: Database, tmp_path: Path) -> None:
+    live = LiveRules(EXAMPLE_RULES)
+    await live.start(db.unit_of_work(), NOW)
+    day = T0 + timedelta(days=400)  # a day no other test's leads were received on
+    early = verified("pricing", title="Engineer", at=day)
+    late = verified("pricing", title="Engineer", at=day + timedelta(hours=12))
+    await handle(db, score_leads, [early, late], rules=live, clock=FixedClock(day))
+    file = RulesFile.read(edited(tmp_path, "  pricing: 20\n", "  pricing: 25\n", "w.yaml"))
+    morning = Window(since=day, until=day + timedelta(hours=12))  # until is exclusive
+    report = await replay(db, file, NOW, morning)
+    assert report.leads == 1
+    async with db.unit_of_work() as uow:
+        shadow = await (await uow.driver()).fetch(
+            "SELECT lead_id FROM score.replayed_scores WHERE rules_version = $1", file.version
+        )
+    assert [row[0] for row in shadow] == [early.lead_id]
+
+
+async def test_promote_finds_a_version_by_its_start_or_its_name_and_can_leave_scores(
+    db: Database, tmp_path: Path
+) -> None:
+    a = RulesFile.read(edited(tmp_path, "name: example", "name: spring", "a.yaml"))
+    text = (tmp_path / "a.yaml").read_text().replace("  webinar: 5\n", "  webinar: 6\n")
+    b_path = tmp_path / "b.yaml"
+    b_path.write_text(text)
+    b = RulesFile.read(b_path)
+    for file in (a, b):
+        async with db.unit_of_work() as uow:
+            await file.register(uow)
+            await uow.commit()
+    assert (await resolve(db, "spring")).version == b.version  # the latest of that name
+    assert (await resolve(db, a.version)).version == a.version
+    with pytest.raises(ConfigError, match="names several rules versions"):
+        await resolve(db, "spring@")
+    outbox, history, current = await counts(db)
+    result = await promote(db, await resolve(db, a.version), NOW, rescore=False)
+    assert result.rescored == 0 and await live_version(db) == a.version
+    assert await counts(db) == (outbox, history, current)  # no score moved
+
+
+def test_a_bad_rules_file_stops_the_consumer_at_once_with_exit_code_2(
+    own: Infra, tmp_path: Path
+) -> None:
+    bad = edited(tmp_path, "  hot: 60\n", "  hot: sixty\n", "bad.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADFLOW_")}
+    env.update(
+        LEADFLOW_DATABASE_URL=own.service_url("score"),
+        LEADFLOW_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1",  # nothing there: it never gets that far
+        LEADFLOW_SCORE_RULES_FILE=str(bad),
+    )
+    done = subprocess.run(
+        service_command("score", "consumer"), env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    line = _line_of("hot: sixty", bad)
+    assert f"error: {bad} is invalid: line {line}: temperature.hot:" in done.stderr
+
+
+def _line_of(marker: str, path: Path) -> int:
+    return next(n for n, text in enumerate(path.read_text().splitlines(), 1) if marker in text)

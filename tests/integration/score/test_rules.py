@@ -15,6 +15,7 @@ from leadflow_score.decay.handlers import rescore_due
 from leadflow_score.rules.domain.ruleset import RuleSet
 from leadflow_score.rules.handlers import score_leads, take_feedback
 from leadflow_score.rules.live import LiveRules, RulesFile
+from leadflow_score.rules.repository import ScoreRepository
 from leadflow_score.service import SERVICE as SCORE
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.db import Database
@@ -34,8 +35,16 @@ class FixedClock(Clock):
         return self.at
 
 
+class ExampleRules(LiveRules):
+    """The example rules, whatever the test database has live (as a consumer whose rules
+    were loaded at start)."""
+
+    async def current(self, uow: object) -> tuple[RuleSet, str]:
+        return self.rules, self.version
+
+
 def example_rules() -> LiveRules:
-    live = LiveRules(None)
+    live = ExampleRules(None)
     live.use(RulesFile.read(EXAMPLE_RULES).rules)
     return live
 
@@ -219,3 +228,61 @@ def _settings(db: Database) -> ScoreSettings:
 def test_example_rules_are_valid() -> None:
     rules: RuleSet = RulesFile.read(EXAMPLE_RULES).rules
     assert rules.name == "example" and rules.version.startswith("example@")
+
+
+async def test_a_repeat_that_arrives_before_the_first_lead_still_counts(db: Database) -> None:
+    """The first lead can come second (held for double opt-in, a lagging partition):
+    whichever arrives second scores the other again."""
+    rules = example_rules()
+    first_id = uuid.uuid4()
+    repeat = verified("pricing", title="Engineer", duplicate_of=first_id, page="https://x/p")
+    await handle(db, score_leads, [repeat], rules=rules, clock=FixedClock(T0))
+    first = verified("content_download", title="Engineer", page="https://x/guide")
+    first = first.model_copy(update={"lead_id": first_id})
+    published = scored(
+        await handle(
+            db, score_leads, [first], rules=rules, clock=FixedClock(T0 + timedelta(hours=1))
+        )
+    )
+    fired = {c.rule for c in published[first_id].data.explanation}
+    assert {"engagement.repeat_submission", "engagement.pages"} <= fired
+    async with api_client(SCORE.create_app(_settings(db)), "score") as client:
+        body = (await client.get(f"/v1/scores/{repeat.lead_id}")).json()
+    assert [h["trigger"] for h in body["history"]] == ["verified", "activity"]
+    assert any(c["rule"] == "engagement.repeat_submission" for c in body["current"]["explanation"])
+
+
+async def test_feedback_on_one_lead_rescores_the_persons_other_leads(db: Database) -> None:
+    rules = example_rules()
+    first = verified(budget="approved", timeline="now")
+    repeat = verified(
+        "pricing", duplicate_of=first.lead_id, at=T0 + timedelta(minutes=5), budget="yes"
+    )
+    await handle(db, score_leads, [first, repeat], rules=rules, clock=FixedClock(T0))
+    junk = feedback(repeat.lead_id, "junk", T0 + timedelta(hours=1))
+    clock = FixedClock(T0 + timedelta(hours=1))
+    published = scored(await handle(db, take_feedback, [junk], rules=rules, clock=clock))
+    assert set(published) == {first.lead_id, repeat.lead_id}  # both cooled down
+    for event in published.values():
+        assert event.causation_id == junk.id and event.data.trigger == "activity"
+    (on_first,) = [
+        c for c in published[first.lead_id].data.explanation if c.rule.startswith("engagement.f")
+    ]
+    assert "another of their leads" in on_first.reason
+
+
+async def test_decay_leaves_a_person_another_transaction_is_scoring(db: Database) -> None:
+    rules = example_rules()
+    lead = verified(title="Analyst", email="cy@gmail.com", budget="yes", need="yes", timeline="now")
+    await handle(db, score_leads, [lead], rules=rules, clock=FixedClock(T0))
+    later = FixedClock(T0 + timedelta(days=120))
+    async with db.unit_of_work() as holder:  # e.g. the stage, scoring the same person
+        await ScoreRepository(holder).lock_persons([lead.lead_id])
+        await rescore_due(db.unit_of_work(), rules, later, batch_size=500)
+        async with api_client(SCORE.create_app(_settings(db)), "score") as client:
+            waiting = (await client.get(f"/v1/scores/{lead.lead_id}")).json()
+        assert waiting["current"]["trigger"] == "verified"  # left for the next round
+    await rescore_due(db.unit_of_work(), rules, later, batch_size=500)
+    async with api_client(SCORE.create_app(_settings(db)), "score") as client:
+        done = (await client.get(f"/v1/scores/{lead.lead_id}")).json()
+    assert done["current"]["trigger"] == "decay"

@@ -8,7 +8,7 @@ from typing import Any
 
 from leadflow_score import NAME, tables
 from leadflow_score.decay.chores import CHORES
-from leadflow_score.rules.live import LiveRules
+from leadflow_score.rules.live import LiveRules, check_rules_file
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.events import LeadFeedback, LeadVerified
 from leadflow_shared.ports import Clock
@@ -38,5 +38,6 @@ SERVICE = Service(
     ports=_ports,
     chores=CHORES,
     on_start=_load_rules,
+    preflight=lambda settings: check_rules_file(settings.score_rules_file),
     commands=["leadflow_score.replay.commands:commands"],
 )

@@ -13,7 +13,6 @@ class ScoreSettings(ServiceSettings):
         default=None,
         description="the scoring rules (YAML); made live on a database with none live yet",
     )
-    # how often the consumer looks for newly promoted rules, and for scores due to decay
-    rules_follow_interval_s: float = Field(default=2.0, gt=0)
+    # how often the consumer looks for scores due to decay
     decay_interval_s: float = Field(default=60.0, gt=0)
     decay_batch_size: int = Field(default=500, ge=1)

@@ -111,6 +111,9 @@ class Service(Generic[S]):
     topics: Callable[[S], Sequence[str]] = _no_topics
     # Run by the consumer process once the broker answers, before consuming.
     on_start: Callable[[Runtime[S]], Awaitable[None]] | None = None
+    # Run by the consumer process first, before it connects to anything: a check of its
+    # own configuration that raises ``ConfigError`` (score: its rules file).
+    preflight: Callable[[S], None] | None = None
     # "module:attribute" of typer.Typer apps whose commands join the service's command
     # line beside api, consumer and migrate (loaded only when the command line is built)
     commands: Sequence[str] = ()

@@ -65,6 +65,8 @@ async def run_consumer(
     stop: asyncio.Event,
     ports: Mapping[str, object] | None = None,
 ) -> None:
+    if service.preflight is not None:
+        service.preflight(settings)
     # A stage retries a batch whose connection broke: no need to test each one first.
     runtime = build_runtime(
         service,

@@ -199,12 +199,19 @@ def test_a_page_counts_once_whatever_its_query_fragment_or_slash() -> None:
     assert "engagement.pages" not in _points(_score(subject(lead, others)))
 
 
-def test_a_page_visited_again_lately_counts_in_full() -> None:
-    lead = make_lead(email="a@acme.com", page=f"{SITE}/a")
+def test_the_first_page_seen_earns_nothing_and_a_new_one_counts_in_full() -> None:
+    lead = make_lead(email="a@acme.com", page=f"{SITE}/a")  # sent now
     once = (sent("pricing", 30 * D, f"{SITE}/b"),)
-    again = (*once, sent("pricing", H, f"{SITE}/b/"))
-    assert _points(_score(subject(lead, once)))["engagement.pages"] == 1  # 2 halved
-    assert _points(_score(subject(lead, again)))["engagement.pages"] == 2
+    # /b was first, a month ago: /a, today's, earns its 2 points in full
+    assert _points(_score(subject(lead, once)))["engagement.pages"] == 2
+    # /b again an hour ago, /c two months ago: /c came first; /b and /a count, both fresh
+    again = (*once, sent("pricing", H, f"{SITE}/b/"), sent("webinar", 60 * D, f"{SITE}/c"))
+    assert _points(_score(subject(lead, again)))["engagement.pages"] == 4
+    # only old pages: the newer of the two earns its decayed points
+    old = (sent("pricing", 60 * D, f"{SITE}/b"),)
+    assert (
+        _points(_score(subject(make_lead(email="a@acme.com"), old))).get("engagement.pages") is None
+    )
 
 
 def test_repeat_submissions_decay_each_by_its_age() -> None:

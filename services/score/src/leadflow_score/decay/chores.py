@@ -1,5 +1,5 @@
-"""decay's chores in the consumer process: re-scoring leads whose engagement may have
-faded, and following the rules ``leadflow-score promote`` made live."""
+"""decay's chore in the consumer process: re-scoring leads whose engagement may have
+faded."""
 
 from __future__ import annotations
 
@@ -24,19 +24,8 @@ async def _decay(runtime: Runtime[Any]) -> None:
     )
 
 
-async def _follow(runtime: Runtime[Any]) -> None:
-    await runtime.port("rules", LiveRules).follow(runtime.unit_of_work())
-
-
 def _decay_every(settings: Any) -> float:
     return float(settings.decay_interval_s)
 
 
-def _follow_every(settings: Any) -> float:
-    return float(settings.rules_follow_interval_s)
-
-
-CHORES = (
-    Chore("following promoted rules", _follow_every, _follow),
-    Chore("re-scoring decayed engagement", _decay_every, _decay),
-)
+CHORES = (Chore("re-scoring decayed engagement", _decay_every, _decay),)

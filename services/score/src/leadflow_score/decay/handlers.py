@@ -22,10 +22,12 @@ async def rescore_due(uow: UnitOfWork, live: LiveRules, clock: Clock, batch_size
             due = await ScoreRepository(uow).due(now, batch_size)
             if not due:
                 break
-            given = await rescore_leads(uow, due, "decay", live.rules, live.version, now)
+            rules, version = await live.current(uow)
+            # a lead whose person another transaction is scoring is left for the next round
+            given = await rescore_leads(uow, due, "decay", rules, version, now, wait=False)
             await uow.commit()
         changed += sum(r.changed for r in given)
-        if len(due) < batch_size:
+        if len(due) < batch_size or not given:
             break
     if changed:
         log.info("scores decayed", changed=changed)

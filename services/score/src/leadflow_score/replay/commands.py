@@ -8,11 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import asyncpg
+import sqlalchemy.exc
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from sqlalchemy.engine import make_url
 
 from leadflow_score import NAME
-from leadflow_score.replay.replaying import Window, count, promote, replay
+from leadflow_score.replay.replaying import Window, count, promote, replay, resolve
 from leadflow_score.rules.live import RulesFile
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.config import ConfigError
@@ -27,7 +31,7 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
     with its message and exit code 2."""
     from leadflow_score.service import SERVICE
 
-    settings = ScoreSettings()
+    settings = _settings()
 
     async def main() -> T:
         db = Database(
@@ -44,11 +48,32 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except ConfigError as exc:
+        if exc.__cause__ is not None:
+            typer.echo(f"cause: {exc.__cause__!r}", err=True)
         typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except (OSError, asyncpg.PostgresError, sqlalchemy.exc.DBAPIError) as exc:
+        typer.echo(f"error: score's database ({_where(settings)}) failed: {exc}", err=True)
         raise typer.Exit(2) from exc
 
 
-def _bar(description: str) -> Progress:
+def _where(settings: ScoreSettings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _settings() -> ScoreSettings:
+    try:
+        return ScoreSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"LEADFLOW_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        typer.echo(f"error: score's settings are incomplete: {problems}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _bar() -> Progress:
     return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -90,7 +115,7 @@ def replay_command(
 
     async def work(db: Database) -> list[str]:
         total = await count(db, window)
-        with _bar("replaying") as bar:
+        with _bar() as bar:
             task = bar.add_task(f"replaying {file.version}", total=total)
             report = await replay(
                 db, file, datetime.now(UTC), window, lambda n: bar.advance(task, n)
@@ -114,11 +139,12 @@ def promote_command(
     """Make a rules version live for later leads, and score the stored leads again under it."""
 
     async def work(db: Database) -> list[str]:
+        stored = await resolve(db, version)
         total = await count(db, Window()) if rescore else 0
-        with _bar("re-scoring") as bar:
+        with _bar() as bar:
             task = bar.add_task("re-scoring stored leads", total=total, visible=rescore)
             report = await promote(
-                db, version, datetime.now(UTC), rescore, lambda n: bar.advance(task, n)
+                db, stored, datetime.now(UTC), rescore, lambda n: bar.advance(task, n)
             )
         lines = [f"live rules: {report.version} (before: {report.before or 'none'})"]
         if rescore:
@@ -127,7 +153,7 @@ def promote_command(
                 f"re-scored {report.rescored:,} leads in {report.seconds:.1f} s, {rate:,.0f} a "
                 f"second; {report.changed:,} changed temperature or status and were published"
             )
-        lines.append("running consumers use the new rules within seconds")
+        lines.append("consumers score with these rules from their next batch")
         return lines
 
     for line in _run(work):

@@ -13,11 +13,13 @@ status changed.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from leadflow_score.replay.domain import Difference, ReplayReport, setting_changes
 from leadflow_score.rules.domain.ruleset import RuleSet
@@ -25,6 +27,7 @@ from leadflow_score.rules.domain.scoring import score
 from leadflow_score.rules.handlers import rescore_leads
 from leadflow_score.rules.live import RulesFile, stored_rules
 from leadflow_score.rules.repository import (
+    Rescored,
     RuleSetRepository,
     ScoreRepository,
     StoredRules,
@@ -33,6 +36,7 @@ from leadflow_score.rules.repository import (
 from leadflow_score.rules.tables import replayed_scores, score_inputs
 from leadflow_shared.config import ConfigError
 from leadflow_shared.db import Database
+from leadflow_shared.retry import Backoff, is_transient
 from leadflow_shared.sql import insert_unnest
 
 CHUNK = 1000
@@ -161,6 +165,8 @@ async def resolve(db: Database, wanted: str) -> StoredRules:
             f"no rules version {wanted!r} is known: replay its file first "
             "(leadflow-score replay --rules FILE)"
         )
+    if all(r.name == wanted for r in found):
+        return found[0]  # a rules name: its most recently registered version
     if len(found) > 1:
         names = ", ".join(sorted(r.version for r in found))
         raise ConfigError(f"{wanted!r} names several rules versions: {names}; give one whole")
@@ -176,14 +182,19 @@ class PromoteReport:
     seconds: float  # re-scoring the stored leads
 
 
+TRIES = 5
+
+
 async def promote(
     db: Database,
-    version: str,
+    stored: StoredRules,
     now: datetime,
     rescore: bool = True,
     progress: Progress = lambda _: None,
 ) -> PromoteReport:
-    stored = await resolve(db, version)
+    """Make ``stored`` live (once the transactions scoring under the rules live now have
+    ended), then score every stored lead again under it, a chunk per transaction; a chunk
+    that meets an outage is tried again (``TRIES`` times)."""
     rules = stored_rules(stored)
     async with db.unit_of_work() as uow:
         repository = RuleSetRepository(uow)
@@ -194,16 +205,43 @@ async def promote(
     after = _ZERO
     started = time.perf_counter()
     while rescore:
-        async with db.unit_of_work() as uow:
-            rows = await (await uow.driver()).fetch(_CHUNK, after, None, None, CHUNK // 2)
-            if not rows:
-                break
-            given = await rescore_leads(
-                uow, [row[0] for row in rows], "promote", rules, stored.version, now
-            )
-            await uow.commit()
+        rows, given = await _rescore_chunk(db, after, rules, stored.version, now)
+        if not rows:
+            break
         rescored += len(given)
         changed += sum(r.changed for r in given)
         after = rows[-1][0]
         progress(len(rows))
     return PromoteReport(stored.version, before, rescored, changed, time.perf_counter() - started)
+
+
+async def _rescore_chunk(
+    db: Database, after: uuid.UUID, rules: RuleSet, version: str, now: datetime
+) -> tuple[list[Any], list[Rescored]]:
+    backoff = Backoff(initial_s=0.5, maximum_s=10.0)
+    for attempt in range(1, TRIES + 1):
+        try:
+            async with db.unit_of_work() as uow:
+                rows = await (await uow.driver()).fetch(_CHUNK, after, None, None, CHUNK // 2)
+                if not rows:
+                    return [], []
+                given = await rescore_leads(
+                    uow, [row[0] for row in rows], "promote", rules, version, now
+                )
+                await uow.commit()
+            return list(rows), given
+        except Exception as exc:
+            if not is_transient(exc) or attempt == TRIES:
+                raise PromoteUnfinished(version) from exc
+            await asyncio.sleep(backoff.next_delay())
+    raise AssertionError("unreachable")
+
+
+class PromoteUnfinished(ConfigError):
+    """The rules are live, and re-scoring the stored leads stopped part way."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(
+            f"the rules {version} are live, but scoring the stored leads again stopped part "
+            f"way (see the cause above); run `leadflow-score promote {version}` again to finish"
+        )

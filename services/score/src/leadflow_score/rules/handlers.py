@@ -30,50 +30,58 @@ from leadflow_shared.uow import UnitOfWork
 async def score_leads(
     uow: UnitOfWork, events: Sequence[LeadVerified], *, rules: LiveRules, clock: Clock
 ) -> None:
-    """Score a batch of verified leads. A lead seen before (under another event id) is not
-    scored twice. A repeat lead (verify's ``duplicate_of``) is scored with its person's
-    earlier activity, and the person's other leads are re-scored at once."""
+    """Score a batch of verified leads, each with what its person did before (verify links
+    a repeat to the person's first lead by ``duplicate_of``), and score that person's other
+    leads again at once: a repeat is new activity for them, whichever arrived first. A lead
+    seen before (under another event id) is not scored twice."""
     repository = ScoreRepository(uow)
     candidates = first_per_lead(events)
+    person_of = {e.lead_id: e.data.duplicate_of or e.lead_id for e in candidates}
+    await repository.lock_persons(person_of.values())
     stored = await repository.add_inputs(
-        [(e.lead_id, e.data.duplicate_of or e.lead_id, e.data) for e in candidates]
+        [(e.lead_id, person_of[e.lead_id], e.data) for e in candidates]
     )
     new = [e for e in candidates if e.lead_id in stored]
     if not new:
         return
-    subjects = {e.lead_id: Subject(e.lead_id, e.data) for e in new if not e.data.duplicate_of}
-    repeats = {e.data.duplicate_of: e for e in new if e.data.duplicate_of}
-    if repeats:
-        known = {e.lead_id: e.data for e in new if e.data.duplicate_of}
-        subjects |= await repository.subjects(repeats, known=known)
+    known = {e.lead_id: e.data for e in new}
+    subjects = await repository.subjects({person_of[e.lead_id] for e in new}, known=known)
     causes: dict[uuid.UUID, Envelope] = {e.lead_id: e for e in new}
+    latest = {person_of[e.lead_id]: e for e in new}  # each person's newest lead of the batch
     triggers: dict[uuid.UUID, ScoreTrigger] = {}
     for lead_id, subject in subjects.items():
         if lead_id in causes:
             triggers[lead_id] = "verified"
-        else:  # another lead of a person who sent a repeat
+        else:  # another lead of a person who just sent one
             triggers[lead_id] = "activity"
-            person = subject.lead.duplicate_of or lead_id
-            causes[lead_id] = repeats[person]
-    await rescore(uow, subjects, triggers, rules.rules, rules.version, clock.now(), causes)
+            causes[lead_id] = latest[subject.lead.duplicate_of or lead_id]
+    live, version = await rules.current(uow)
+    await rescore(uow, subjects, triggers, live, version, clock.now(), causes)
 
 
 async def take_feedback(
     uow: UnitOfWork, events: Sequence[LeadFeedback], *, rules: LiveRules, clock: Clock
 ) -> None:
-    """Keep what reps and partners reported, and re-score every lead of those people."""
+    """Keep what reps and partners reported, and score every lead of those people again."""
     repository = ScoreRepository(uow)
-    persons = await repository.add_feedback(
+    person_of = await repository.add_feedback(
         [(e.id, e.lead_id, e.data.outcome, e.data.reported_at) for e in events]
     )
-    if not persons:
+    if not person_of:
         return
-    subjects = await repository.subjects(persons)
-    by_lead = {e.lead_id: e for e in events}
-    last = events[-1]
-    causes = {lead_id: by_lead.get(lead_id, last) for lead_id in subjects}
+    await repository.lock_persons(person_of.values())
+    subjects = await repository.subjects(person_of.values())
+    latest: dict[uuid.UUID, Envelope] = {
+        person_of[e.lead_id]: e for e in events if e.lead_id in person_of
+    }
+    causes = {
+        lead_id: latest[subject.lead.duplicate_of or lead_id]
+        for lead_id, subject in subjects.items()
+        if (subject.lead.duplicate_of or lead_id) in latest
+    }
     triggers: dict[uuid.UUID, ScoreTrigger] = dict.fromkeys(subjects, "activity")
-    await rescore(uow, subjects, triggers, rules.rules, rules.version, clock.now(), causes)
+    live, version = await rules.current(uow)
+    await rescore(uow, subjects, triggers, live, version, clock.now(), causes)
 
 
 async def rescore_leads(
@@ -83,10 +91,18 @@ async def rescore_leads(
     rules: RuleSet,
     version: str,
     now: datetime,
+    *,
+    wait: bool = True,
 ) -> list[Rescored]:
-    """Score these leads again from their stored inputs (decay, promoted rules)."""
+    """Score these leads again from their stored inputs (decay, promoted rules). With
+    ``wait=False`` the leads of people another transaction is scoring are left out."""
     repository = ScoreRepository(uow)
     persons = await repository.persons_of(list(lead_ids))
+    if wait:
+        await repository.lock_persons(persons.values())
+    else:
+        locked = await repository.try_lock_persons(persons.values())
+        persons = {lead: person for lead, person in persons.items() if person in locked}
     subjects = await repository.subjects(persons.values(), only=persons)
     triggers: dict[uuid.UUID, ScoreTrigger] = dict.fromkeys(subjects, trigger)
     return await rescore(uow, subjects, triggers, rules, version, now, {})

@@ -4,8 +4,11 @@ Every rules file score has seen is kept in its database under its version; one o
 live. The consumer registers the file its settings name (``LEADFLOW_SCORE_RULES_FILE``)
 when it starts; on a database with no live rules yet, that file becomes live. Otherwise
 the live rules stay what ``leadflow-score promote`` last made them, whatever the file says
-(the consumer logs that the file differs and how to promote it), and every consumer
-follows a promotion within seconds.
+(the consumer logs that the file differs and how to promote it).
+
+Each transaction that scores reads which version is live (``FOR SHARE``): a promotion
+waits for the transactions scoring under the rules before it, and every transaction after
+it scores under the new rules.
 """
 
 from __future__ import annotations
@@ -53,11 +56,11 @@ def stored_rules(stored: StoredRules) -> RuleSet:
 
 
 class LiveRules:
-    """This process's copy of the live rules (a port: stage handlers and chores read it)."""
+    """This process's copy of the live rules (a port: stage handlers and chores ask it for
+    the rules of their transaction)."""
 
     def __init__(self, file: Path | None) -> None:
-        """Reads ``file`` now: a bad one stops the process before it does anything else."""
-        self.file = RulesFile.read(file) if file is not None else None
+        self.file = file
         self._rules: RuleSet | None = None
         self._version: str | None = None
 
@@ -69,17 +72,22 @@ class LiveRules:
 
     @property
     def version(self) -> str:
-        return self.rules.version if self._version is None else self._version
+        if self._version is None:
+            raise RuntimeError("the live rules are not loaded yet")
+        return self._version
 
-    def use(self, rules: RuleSet) -> None:
-        self._rules, self._version = rules, rules.version
+    def use(self, rules: RuleSet, version: str | None = None) -> None:
+        """Score with ``rules``, stamped ``version`` (the stored one: a version is what
+        the database calls it, whatever this code would compute)."""
+        self._rules, self._version = rules, version or rules.version
 
     async def start(self, uow: UnitOfWork, now: datetime) -> None:
         """Register the settings' rules file, make it live when nothing is, and load the
         live rules. A bad file stops the process here, naming its line and reason."""
-        file = self.file
+        file = RulesFile.read(self.file) if self.file is not None else None
         async with uow:
             repository = RuleSetRepository(uow)
+            await repository.lock_rules()
             if file is not None:
                 await file.register(uow)
             live = await repository.live()
@@ -103,16 +111,22 @@ class LiveRules:
                 replay=f"leadflow-score replay --rules {file.origin}",
                 promote=f"leadflow-score promote {file.version}",
             )
-        self.use(stored_rules(live))
+        self.use(stored_rules(live), live.version)
 
-    async def follow(self, uow: UnitOfWork) -> None:
-        """Load the live rules when another version was promoted since."""
-        async with uow:
-            repository = RuleSetRepository(uow)
-            version = await repository.live_version()
-            if version is None or version == self._version:
-                return
+    async def current(self, uow: UnitOfWork) -> tuple[RuleSet, str]:
+        """The live rules and their version for this transaction (one statement; the
+        version's row stays share-locked until it ends, so a promotion waits for it)."""
+        repository = RuleSetRepository(uow)
+        version = await repository.live_version(share=True)
+        if version is not None and version != self._version:
             stored = await repository.get(version)
-        if stored is not None:
-            self.use(stored_rules(stored))
-            log.info("now scoring with promoted rules", version=version)
+            if stored is not None:
+                self.use(stored_rules(stored), stored.version)
+                log.info("now scoring with promoted rules", version=version)
+        return self.rules, self.version
+
+
+def check_rules_file(path: Path | None) -> None:
+    """The consumer's first step: a bad rules file stops it before it connects anywhere."""
+    if path is not None:
+        RulesFile.read(path)

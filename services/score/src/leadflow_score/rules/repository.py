@@ -73,8 +73,21 @@ _ADD_INPUTS = insert_unnest(
 
 _ACTIVITY = f"""
     SELECT lead_id, person_id, received_at, lead->'cta'->>'type', lead->'cta'->>'page_url',
-           CASE WHEN $2::boolean OR lead_id = ANY($3::uuid[]) THEN lead::text END
+           CASE WHEN ($2::boolean OR lead_id = ANY($3::uuid[])) AND lead_id <> ALL($4::uuid[])
+                THEN lead::text END
     FROM "{S}".score_inputs WHERE person_id = ANY($1::uuid[])
+"""
+# One lock per person (their first lead's id), taken before anything of theirs is read:
+# the stage, feedback, decay and promote score a person's leads one transaction at a time.
+# Taken in a fixed order, so that two transactions never wait on each other.
+PERSON_LOCKS = 0x5C0E  # the advisory lock class of score's people
+_LOCK_PERSONS = f"""
+    SELECT pg_advisory_xact_lock({PERSON_LOCKS}, k)
+    FROM (SELECT DISTINCT hashtext(p::text) AS k FROM unnest($1::uuid[]) p ORDER BY k) s
+"""
+_TRY_LOCK_PERSONS = f"""
+    SELECT p FROM unnest($1::uuid[]) p
+    WHERE pg_try_advisory_xact_lock({PERSON_LOCKS}, hashtext(p::text))
 """
 _FEEDBACK = f"""
     SELECT lead_id, person_id, outcome, reported_at
@@ -133,7 +146,7 @@ _ADD_FEEDBACK = f"""
         AS f(event_id, lead_id, outcome, reported_at)
     LEFT JOIN "{S}".score_inputs i ON i.lead_id = f.lead_id
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING person_id
+    RETURNING lead_id, person_id
 """
 
 
@@ -164,16 +177,27 @@ class ScoreRepository:
 
     async def add_feedback(
         self, rows: Sequence[tuple[uuid.UUID, uuid.UUID, str, datetime]]
-    ) -> set[uuid.UUID]:
-        """Keep each (event id, lead id, outcome, reported at); returns the people whose
-        leads got new feedback."""
-        return await self.uow.returned(
+    ) -> dict[uuid.UUID, uuid.UUID]:
+        """Keep each (event id, lead id, outcome, reported at); returns the person of each
+        lead that got new feedback."""
+        if not rows:
+            return {}
+        found = await (await self.uow.driver()).fetch(
             _ADD_FEEDBACK,
             [r[0] for r in rows],
             [r[1] for r in rows],
             [r[2] for r in rows],
             [r[3] for r in rows],
         )
+        return {row[0]: row[1] for row in found}
+
+    async def lock_persons(self, persons: Iterable[uuid.UUID]) -> None:
+        """Wait for each person's lock (held until the transaction ends)."""
+        await (await self.uow.driver()).execute(_LOCK_PERSONS, list(set(persons)))
+
+    async def try_lock_persons(self, persons: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """The persons whose lock this transaction could take at once (others hold the rest)."""
+        return await self.uow.returned(_TRY_LOCK_PERSONS, list(set(persons)))
 
     async def subjects(
         self,
@@ -191,7 +215,7 @@ class ScoreRepository:
         wanted = None if only is None else set(only)
         load = [] if wanted is None else [w for w in wanted if w not in known]
         driver = await self.uow.driver()
-        rows = await driver.fetch(_ACTIVITY, persons, wanted is None, load)
+        rows = await driver.fetch(_ACTIVITY, persons, wanted is None, load, list(known))
         feedback_rows = await driver.fetch(_FEEDBACK, persons)
         by_person: dict[uuid.UUID, list[Submission]] = defaultdict(list)
         leads: dict[uuid.UUID, tuple[uuid.UUID, LeadVerifiedData]] = {}
@@ -266,14 +290,13 @@ class ScoreRepository:
             )
 
     async def due(self, now: datetime, limit: int) -> list[uuid.UUID]:
-        """Leads whose engagement may have decayed since they were scored, oldest first,
-        locked for this transaction (another process skips them)."""
+        """Leads whose engagement may have decayed since they were scored, oldest first
+        (their people's locks decide who re-scores them)."""
         stmt = (
             sa.select(scores.c.lead_id)
             .where(scores.c.recheck_at <= now)
             .order_by(scores.c.recheck_at)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
         return list((await self.uow.session.execute(stmt)).scalars())
 
@@ -298,9 +321,16 @@ def contributions(raw: Sequence[dict[str, Any]]) -> list[ScoreContribution]:
     return [ScoreContribution.model_validate(c) for c in raw]
 
 
+_LIVE = f'SELECT version FROM "{S}".rule_sets WHERE live'
+_LIVE_SHARED = _LIVE + " FOR SHARE"
+RULES_LOCK = 0x5C0F  # the advisory lock class of changes to the live rules
+_LOCK_RULES = f"SELECT pg_advisory_xact_lock({RULES_LOCK}, 0)"
+
+
 @dataclass(frozen=True)
 class StoredRules:
     version: str
+    name: str
     source: str
     origin: str
     live: bool
@@ -334,13 +364,18 @@ class RuleSetRepository:
         return None if row is None else _stored(row)
 
     async def matching(self, prefix: str) -> list[StoredRules]:
-        """Rules whose version is ``prefix`` or starts with it, or whose name is it."""
-        stmt = sa.select(rule_sets).where(
-            sa.or_(
-                rule_sets.c.version == prefix,
-                rule_sets.c.version.startswith(prefix, autoescape=True),
-                rule_sets.c.name == prefix,
+        """Rules whose version is ``prefix`` or starts with it, or whose name is it; the
+        most recently registered first."""
+        stmt = (
+            sa.select(rule_sets)
+            .where(
+                sa.or_(
+                    rule_sets.c.version == prefix,
+                    rule_sets.c.version.startswith(prefix, autoescape=True),
+                    rule_sets.c.name == prefix,
+                )
             )
+            .order_by(rule_sets.c.registered_at.desc(), rule_sets.c.version)
         )
         return [_stored(row) for row in await self.uow.session.execute(stmt)]
 
@@ -348,13 +383,22 @@ class RuleSetRepository:
         row = (await self.uow.session.execute(sa.select(rule_sets).where(rule_sets.c.live))).first()
         return None if row is None else _stored(row)
 
-    async def live_version(self) -> str | None:
-        return (
-            await self.uow.session.execute(sa.select(rule_sets.c.version).where(rule_sets.c.live))
-        ).scalar()
+    async def live_version(self, share: bool = False) -> str | None:
+        """The live version; with ``share``, its row stays share-locked until the
+        transaction ends (a promotion waits for it)."""
+        sql = _LIVE_SHARED if share else _LIVE
+        found: str | None = await (await self.uow.driver()).fetchval(sql)
+        return found
+
+    async def lock_rules(self) -> None:
+        """Take the lock that one change of the live rules at a time holds (a first start,
+        a promotion), until the transaction ends."""
+        await (await self.uow.driver()).execute(_LOCK_RULES)
 
     async def promote(self, version: str, now: datetime) -> None:
-        """``version`` becomes the live rules (the one live before stops being so)."""
+        """``version`` becomes the live rules (the one live before stops being so); waits
+        for the transactions scoring under the rules live now."""
+        await self.lock_rules()
         await self.uow.session.execute(
             sa.update(rule_sets).where(rule_sets.c.live).values(live=False)
         )
@@ -366,4 +410,4 @@ class RuleSetRepository:
 
 
 def _stored(row: Any) -> StoredRules:
-    return StoredRules(row.version, row.source, row.origin, row.live, row.promoted_at)
+    return StoredRules(row.version, row.name, row.source, row.origin, row.live, row.promoted_at)

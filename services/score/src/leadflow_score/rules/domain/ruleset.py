@@ -16,8 +16,8 @@ fit, bant and negative make the **fit** score; intent and engagement make the
 **engagement** score, which decays with the half-life. Their sum is the score.
 
 A rules version is the file's name and a hash of its content (``example@3f2a9c1b7e4d``):
-the hash is taken over the rules as read, so comments and layout do not change it, and the
-same rules always get the same version.
+the hash is taken over the data the YAML holds (keys sorted), so comments, layout and key
+order do not change it, and the same rules always get the same version.
 """
 
 from __future__ import annotations
@@ -25,13 +25,15 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -231,9 +233,17 @@ class RuleSet(_Strict):
     engagement: Engagement = Engagement()
     negative: Negative = Negative()
 
+    # the file's data as YAML gave it (read_rules keeps it): what the version is a hash of
+    _data: Any = PrivateAttr(default=None)
+
     @cached_property
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        """SHA-256 of the rules as written (keys sorted), not of the model: a section or
+        setting added to this model later, with a default, changes no version."""
+        data = self._data
+        if data is None:
+            data = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     @cached_property
@@ -245,4 +255,6 @@ class RuleSet(_Strict):
 def read_rules(text: str, origin: str) -> RuleSet:
     """The rules in YAML ``text`` (from ``origin``, named in errors with the line);
     raises ``leadflow_shared.config.ConfigError``."""
-    return parse_config(text, RuleSet, origin)
+    rules = parse_config(text, RuleSet, origin)
+    rules._data = yaml.safe_load(text)
+    return rules

@@ -7,9 +7,9 @@ the fit, bant and negative families' points, the engagement score that of intent
 engagement, and the score their sum: the explanation adds up to it exactly, with no cap.
 
 Engagement decays: a positive engagement point earned ``d`` days before ``as_of`` counts
-``0.5 ** (d / half_life_days)``, rounded to whole points per rule. Negative engagement
-(a rep's "junk") does not fade. Scoring is a pure function of the lead, its person's
-activity, the rules and ``as_of``.
+``0.5 ** (d / half_life_days)``, rounded to whole points (each form of a repeat, each
+page on its own). Negative engagement (a rep's "junk") does not fade. Scoring is a pure
+function of the lead, its person's activity, the rules and ``as_of``.
 """
 
 from __future__ import annotations
@@ -283,6 +283,7 @@ def _casefolded(points: dict[str, int]) -> dict[str, int]:
 
 _EMPLOYEES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k)?\+?")
 _BELOW = re.compile(r"^(<|under|less than|fewer than|below)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
 
 
 def employees_of(given: object) -> int | None:
@@ -295,7 +296,9 @@ def employees_of(given: object) -> int | None:
     if not isinstance(given, str):
         return None
     text = " ".join(given.casefold().split())
-    found = _EMPLOYEES.search(text.replace(" ", "").replace(",", ""))
+    # thousands separators go ("1,000", "2.500", "10 000"); another comma is a decimal one
+    compact = _THOUSANDS.sub(lambda m: m[0].replace(",", "").replace(".", ""), text)
+    found = _EMPLOYEES.search(compact.replace(" ", ""))
     if found is None:
         return None
     number = int(float(found[1].replace(",", ".")) * (1000 if found[2] else 1))
@@ -390,8 +393,8 @@ def _engagement(subject: Subject, rules: RuleSet, as_of: datetime) -> Iterator[C
 def _pages(
     subject: Subject, points: int, most: int, rules: RuleSet, as_of: datetime
 ) -> Iterator[Contribution]:
-    """Each page beyond the first that the person sent a form from (the latest visit
-    counts for decay)."""
+    """Each page beyond the first the person sent a form from (a page's latest visit
+    counts for decay; the page seen first earns nothing)."""
     lead = subject.lead
     latest: dict[str, datetime] = {}
     visits = [(lead.cta.page_url, lead.received_at), *((s.page, s.at) for s in subject.others)]
@@ -401,7 +404,7 @@ def _pages(
             latest[key] = max(at, latest.get(key, at))
     if len(latest) < 2:
         return
-    by_age = sorted(latest.values(), reverse=True)[1:]
+    by_age = sorted(latest.values())[1:]  # the first page seen earns nothing
     earned = sum(decayed(points, at, as_of, rules) for at in by_age)
     capped = f", at most {most}" if earned > most else ""
     reason = f"sent forms from {len(latest)} different pages{capped}"
