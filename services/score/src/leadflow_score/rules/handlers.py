@@ -22,7 +22,7 @@ from leadflow_shared.events import (
     new_envelope_fields,
 )
 from leadflow_shared.events.envelope import Envelope, first_per_lead
-from leadflow_shared.events.v1 import LeadFeedback, ScoreTrigger
+from leadflow_shared.events.v1 import LeadFeedback, LeadVerifiedData, ScoreTrigger
 from leadflow_shared.ports import Clock
 from leadflow_shared.uow import UnitOfWork
 
@@ -162,7 +162,13 @@ def _publish(uow: UnitOfWork, given: Rescored, cause: Envelope | None) -> None:
             explanation=s.public_explanation(),
             rules_version=s.rules_version,
             trigger=given.trigger,
-            lead=given.subject.lead,
+            # the lead without its checks' evidence, whatever the trigger: routing needs
+            # none of it, and verify's report has it (GET /v1/verifications/{lead_id})
+            lead=_without_checks(given.subject.lead),
         ),
     )
     uow.publish(Topics.SCORED, scored)
+
+
+def _without_checks(lead: LeadVerifiedData) -> LeadVerifiedData:
+    return lead if not lead.checks else lead.model_copy(update={"checks": ()})

@@ -37,6 +37,7 @@ from leadflow_shared.events.v1 import (
 
 Part = Literal["fit", "engagement"]
 SECONDS_PER_DAY = 86_400.0
+FRESH_S = 60.0
 
 CTA_PHRASES: dict[CtaType, str] = {
     "demo_request": "asked for a demo",
@@ -112,10 +113,15 @@ class Contribution:
     part: Part
 
     def public(self) -> ScoreContribution:
-        # built from checked values: pydantic's validation would only cost time here
-        return ScoreContribution.model_construct(
-            rule=self.rule, points=self.points, reason=self.reason, part=self.part
-        )
+        return _public(self.rule, self.points, self.reason, self.part)
+
+
+@lru_cache(maxsize=16_384)
+def _public(rule: str, points: int, reason: str, part: Part) -> ScoreContribution:
+    """Frozen, so one object serves every lead with the same contribution (most leads share
+    their country's, their call to action's, their title's); built from checked values,
+    without pydantic's validation."""
+    return ScoreContribution.model_construct(rule=rule, points=points, reason=reason, part=part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +193,10 @@ def decayed(points: int, at: datetime, as_of: datetime, rules: RuleSet) -> int:
     """``points`` earned ``at``, as they count ``as_of`` (negative points do not fade)."""
     if points <= 0:
         return points
-    days = max(0.0, (as_of - at).total_seconds() / SECONDS_PER_DAY)
+    seconds = (as_of - at).total_seconds()
+    if seconds < FRESH_S:  # nothing has faded yet (1,000 points a minute on: 999.98)
+        return points
+    days = seconds / SECONDS_PER_DAY
     return round(points * 0.5 ** (days / rules.decay.half_life_days))
 
 
@@ -415,11 +424,19 @@ def _pages(
 
 
 def _domain_matches(domain: str, suffixes: tuple[str, ...]) -> str | None:
-    for suffix in suffixes:
-        suffix = suffix.casefold().lstrip(".")
-        if domain == suffix or domain.endswith("." + suffix):
-            return suffix
+    """The entry of ``suffixes`` that ``domain`` is or is under ("ac.uk": ox.ac.uk)."""
+    labels = domain.split(".")
+    wanted = _suffix_set(suffixes)
+    for start in range(len(labels)):
+        candidate = ".".join(labels[start:])
+        if candidate in wanted:
+            return candidate
     return None
+
+
+@lru_cache(maxsize=64)
+def _suffix_set(suffixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s.casefold().lstrip(".") for s in suffixes)
 
 
 def _website_domain(website: str | None) -> str | None:
