@@ -99,45 +99,28 @@ _PERSONS = f"""
 _CURRENT = f"""
     SELECT lead_id, score, temperature, status FROM "{S}".scores WHERE lead_id = ANY($1::uuid[])
 """
+# What a score is made of, as the current score and each history entry store it.
+_SCORE = {
+    "lead_id": "uuid",
+    "score": "integer",
+    "fit": "integer",
+    "engagement": "integer",
+    "temperature": "text",
+    "status": "text",
+    "status_reason": "text",
+    "explanation": "json",
+    "rules_version": "text",
+    "trigger": "text",
+}
+_UPDATED = [c for c in (*_SCORE, "scored_at", "recheck_at") if c != "lead_id"]
 _UPSERT = insert_unnest(
     scores,
-    {
-        "lead_id": "uuid",
-        "score": "integer",
-        "fit": "integer",
-        "engagement": "integer",
-        "temperature": "text",
-        "status": "text",
-        "status_reason": "text",
-        "explanation": "json",
-        "rules_version": "text",
-        "trigger": "text",
-        "scored_at": "timestamptz",
-        "recheck_at": "timestamptz",
-    },
-    """ON CONFLICT (lead_id) DO UPDATE SET score = excluded.score, fit = excluded.fit,
-        engagement = excluded.engagement, temperature = excluded.temperature,
-        status = excluded.status, status_reason = excluded.status_reason,
-        explanation = excluded.explanation, rules_version = excluded.rules_version,
-        trigger = excluded.trigger, scored_at = excluded.scored_at,
-        recheck_at = excluded.recheck_at""",
+    {**_SCORE, "scored_at": "timestamptz", "recheck_at": "timestamptz"},
+    "ON CONFLICT (lead_id) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in _UPDATED),
 )
 _HISTORY = insert_unnest(
-    score_history,
-    {
-        "lead_id": "uuid",
-        "score": "integer",
-        "fit": "integer",
-        "engagement": "integer",
-        "temperature": "text",
-        "status": "text",
-        "status_reason": "text",
-        "explanation": "json",
-        "rules_version": "text",
-        "trigger": "text",
-        "published": "boolean",
-        "scored_at": "timestamptz",
-    },
+    score_history, {**_SCORE, "published": "boolean", "scored_at": "timestamptz"}
 )
 _ADD_FEEDBACK = f"""
     INSERT INTO "{S}".feedback (event_id, lead_id, person_id, outcome, reported_at)
