@@ -3,6 +3,7 @@ one statement and publishes each lead's outcome once; the read API shows the ver
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Collection
 from typing import Any
@@ -120,6 +121,24 @@ async def test_a_repeat_by_the_same_person_is_linked_to_their_first_lead(db: Dat
     assert 90 <= near.data.duplicate_match.score < 100
     other = published[stranger.lead_id]
     assert isinstance(other, LeadVerified) and other.data.duplicate_of is None
+
+
+async def test_two_batches_with_the_same_person_at_once_make_one_first_lead(
+    db: Database,
+) -> None:
+    """Two consumers verifying the same person at the same moment: the second batch waits
+    for the first's keys, then finds its lead (without the locks both were "first")."""
+    email = unique("bo")
+    first = captured(email=email, phone=None, first_name="Bo", last_name="Berg")
+    again = captured(email=email, phone=None, first_name="Bo", last_name="Berg")
+    async with db.unit_of_work() as one:
+        await verify_leads(one, [first])
+        second = asyncio.create_task(handle(db, verify_leads, [again]))
+        await asyncio.sleep(0.5)
+        assert not second.done()  # waiting for the first batch's keys
+        await one.commit()
+    (repeat,) = await asyncio.wait_for(second, 10)
+    assert isinstance(repeat, LeadVerified) and repeat.data.duplicate_of == first.lead_id
 
 
 async def test_a_rejected_lead_is_nobody_to_repeat(db: Database) -> None:

@@ -1,4 +1,5 @@
-"""dedupe's queries: a batch's candidates in one statement, its identities in another."""
+"""dedupe's queries: a batch's candidates in one statement (after one that locks their keys),
+its identities in another."""
 
 from __future__ import annotations
 
@@ -53,14 +54,32 @@ FROM heirs WHERE p.first_lead_id = heirs.old AND p.lead_id <> ALL($1::uuid[])
 """
 
 
+# One lock per key a person can be found by (an email, a phone, a name's block), taken in
+# a fixed order before the candidates are read, in a statement of its own (a statement
+# reads what was committed when it began): two batches with the same person wait for each
+# other, and the second finds the first's lead, instead of both making a "first lead".
+PEOPLE_LOCKS = 0x5E0A  # the advisory lock class of verify's people keys
+_LOCK_KEYS = f"""
+    SELECT pg_advisory_xact_lock({PEOPLE_LOCKS}, k)
+    FROM (SELECT DISTINCT hashtext(key) AS k FROM unnest($1::text[]) key ORDER BY k) s
+"""
+
+
 class PeopleRepository:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
 
     async def candidates(self, batch: Sequence[Identity]) -> list[Known]:
         """The earliest known identity of each email, phone and name (within its block:
-        company and initials) of the batch, oldest first."""
+        company and initials) of the batch, oldest first; each key locked first, until the
+        transaction ends."""
         conn = await self.uow.driver()
+        keys = [
+            *(f"email:{i.email}" for i in batch if i.email),
+            *(f"phone:{i.phone}" for i in batch if i.phone),
+            *(f"block:{i.block}" for i in batch if i.block),
+        ]
+        await conn.execute(_LOCK_KEYS, keys)
         rows = await conn.fetch(
             _CANDIDATES,
             sorted({i.email for i in batch if i.email}),
