@@ -67,7 +67,7 @@ async def test_fifty_leads_each_end_in_exactly_one_routed_or_rejected_event(
             assert event.data.assignee.kind == "partner"
 
 
-async def test_hot_us_lead_goes_to_ben_and_au_lead_is_offered_to_northwind(
+async def test_hot_us_lead_goes_to_a_us_rep_and_au_lead_is_offered_to_northwind(
     pipeline: Pipeline,
 ) -> None:
     hot = await pipeline.post_lead(
@@ -86,7 +86,10 @@ async def test_hot_us_lead_goes_to_ben_and_au_lead_is_offered_to_northwind(
     routed = await wait_for_events(bootstrap, [Topics.ROUTED], {hot, partner_lead})
     hot_event = routed[hot][0]
     assert isinstance(hot_event, LeadRouted)
-    assert (hot_event.data.assignee.kind, hot_event.data.assignee.id) == ("rep", "rep-ben")
+    # Ben and Eve cover the US (Eve with twice Ben's weight): whose turn it is depends on
+    # the leads routed before in this session
+    assert hot_event.data.assignee.kind == "rep"
+    assert hot_event.data.assignee.id in {"rep-ben", "rep-eve"}
     assert hot_event.data.temperature == "hot"
     partner_event = routed[partner_lead][0]
     assert isinstance(partner_event, LeadRouted)

@@ -59,7 +59,9 @@ async def db(infra_env: Infra) -> AsyncIterator[Database]:
     async with infra_env.service_database("router") as database:
         await sync_config(database.unit_of_work(), TEAM)
         async with database.driver_connection() as conn:  # a clean round robin
-            await conn.execute("UPDATE reps SET last_assigned_at = NULL, assigned_total = 0")
+            await conn.execute(
+                "UPDATE reps SET last_assigned_at = NULL, assigned_total = 0, credit = 0"
+            )
         yield database
         await sync_config(database.unit_of_work(), load_config(EXAMPLE_CONFIG, RouterConfig))
 

@@ -24,10 +24,16 @@ PARTNERS = [
 
 
 def rep(
-    rep_id: str, *countries: str, active: bool = True, last: datetime | None = None
+    rep_id: str,
+    *countries: str,
+    active: bool = True,
+    last: datetime | None = None,
+    weight: int = 1,
 ) -> RepState:
     return RepState(
-        rep=Rep(id=rep_id, name=rep_id.title(), territories=countries, active=active),
+        rep=Rep(
+            id=rep_id, name=rep_id.title(), territories=countries, active=active, weight=weight
+        ),
         last_assigned_at=last,
     )
 
@@ -115,14 +121,55 @@ def test_rep_turns_count_each_reps_leads_and_when_they_got_the_last() -> None:
     reps = [rep("rep-ben", "US"), rep("rep-eve", "US", last=T0)]
     decisions = route_all([RoutingInput("US", "hot", "sql")] * 3, reps, PARTNERS, now)
     turns = rep_turns(decisions, now)
+    # credits (equal weights): +1 each a lead, the pick gives back 2: Ben -1, Eve 1, 0, 0,
+    # then Ben (the tie to whoever waited longest) -1, Eve 1
     assert turns == {
-        "rep-ben": RepTurn(leads=2, last_assigned_at=now + timedelta(microseconds=2)),
-        "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1)),
+        "rep-ben": RepTurn(leads=2, last_assigned_at=now + timedelta(microseconds=2), credit=-1),
+        "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1), credit=1),
     }
     # A decision not kept (the lead was routed before) is no turn.
     assert rep_turns([None, decisions[1], None], now) == {
-        "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1))
+        "rep-ben": RepTurn(leads=0, last_assigned_at=None, credit=0),
+        "rep-eve": RepTurn(leads=1, last_assigned_at=now + timedelta(microseconds=1), credit=0),
     }
+
+
+def test_weights_share_the_leads_within_one_lead_of_their_weights() -> None:
+    """Ben weight 1, Eve weight 2, Dev weight 3 (all US): after any number of leads each
+    has their weight's share, give or take one; the pattern is smooth, not in bursts."""
+    reps = [
+        rep("rep-ben", "US", weight=1),
+        rep("rep-eve", "US", weight=2),
+        rep("rep-dev", "US", weight=3),
+    ]
+    decisions = route_all([RoutingInput("US", "hot", "sql")] * 60, reps, [], T0)
+    got = [d.assignee_id for d in decisions]
+    for n in range(1, len(got) + 1):
+        for r in reps:
+            share = n * r.rep.weight / 6
+            assert abs(got[:n].count(r.rep.id) - share) <= 1, (n, r.rep.id, got[:n])
+    assert got[:6].count("rep-dev") == 3 and got[:6].count("rep-ben") == 1
+    assert "weight 3 of 6" in decisions[0].reason
+
+
+def test_the_rotation_goes_on_where_the_last_batch_left_it() -> None:
+    reps = [rep("rep-ben", "US", weight=1), rep("rep-eve", "US", weight=2)]
+    first = route_all([RoutingInput("US", "hot", "sql")] * 2, reps, [], T0)
+    turns = rep_turns(first, T0)
+    carried = [
+        r.model_copy(
+            update={
+                "credit": turns[r.rep.id].credit or 0,
+                "last_assigned_at": turns[r.rep.id].last_assigned_at,
+            }
+        )
+        for r in reps
+    ]
+    second = route_all(
+        [RoutingInput("US", "hot", "sql")] * 4, carried, [], T0 + timedelta(minutes=1)
+    )
+    together = route_all([RoutingInput("US", "hot", "sql")] * 6, reps, [], T0)
+    assert [d.assignee_id for d in (*first, *second)] == [d.assignee_id for d in together]
 
 
 @pytest.mark.parametrize("country", ["US", "NZ", "JP"])

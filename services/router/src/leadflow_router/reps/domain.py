@@ -23,9 +23,11 @@ class Rep(BaseModel):
 
 
 class RepState(BaseModel):
-    """A rep as routing sees it now: the configuration plus when they last got a lead."""
+    """A rep as routing sees it now: the configuration, when they last got a lead, and
+    their credit in the weighted rotation (see ``assignments.domain.routing``)."""
 
     model_config = ConfigDict(frozen=True)
 
     rep: Rep
     last_assigned_at: datetime | None = None
+    credit: int = 0

@@ -13,12 +13,17 @@ from leadflow_router.reps.domain import Rep, RepState
 from leadflow_router.reps.tables import reps
 from leadflow_shared.uow import UnitOfWork
 
-_COLUMNS = "id, name, territories, weight, capacity, active, last_assigned_at, assigned_total"
+_COLUMNS = (
+    "id, name, territories, weight, capacity, active, last_assigned_at, assigned_total, credit"
+)
 _LOCK_ALL = f"SELECT {_COLUMNS} FROM {reps.fullname} ORDER BY id FOR UPDATE"
 _TAKE_TURNS = f"""
     UPDATE {reps.fullname} AS r
-    SET last_assigned_at = t.last_assigned_at, assigned_total = r.assigned_total + t.leads
-    FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS t(id, leads, last_assigned_at)
+    SET last_assigned_at = coalesce(t.last_assigned_at, r.last_assigned_at),
+        assigned_total = r.assigned_total + t.leads,
+        credit = coalesce(t.credit, r.credit)
+    FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::bigint[])
+        AS t(id, leads, last_assigned_at, credit)
     WHERE r.id = t.id
 """
 
@@ -32,7 +37,7 @@ def _state(row: Any) -> RepState:
         capacity=row["capacity"],
         active=row["active"],
     )
-    return RepState(rep=rep, last_assigned_at=row["last_assigned_at"])
+    return RepState(rep=rep, last_assigned_at=row["last_assigned_at"], credit=row["credit"])
 
 
 class RepRepository:
@@ -47,13 +52,15 @@ class RepRepository:
         return [_state(r) for r in await (await self.uow.driver()).fetch(_LOCK_ALL)]
 
     async def take_turns(self, turns: Mapping[str, RepTurn]) -> None:
-        """Record the leads each rep got in a batch (one statement)."""
+        """Record the leads each rep got in a batch and the rotation's credits (one
+        statement)."""
         if turns:
             await (await self.uow.driver()).execute(
                 _TAKE_TURNS,
                 list(turns),
                 [t.leads for t in turns.values()],
                 [t.last_assigned_at for t in turns.values()],
+                [t.credit for t in turns.values()],
             )
 
     async def all(self) -> list[tuple[RepState, int]]:

@@ -18,4 +18,6 @@ reps = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("last_assigned_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("assigned_total", sa.BigInteger, nullable=False, server_default="0"),
+    # the weighted rotation's credit (smooth weighted round robin)
+    sa.Column("credit", sa.BigInteger, nullable=False, server_default="0"),
 )

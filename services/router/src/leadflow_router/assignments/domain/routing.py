@@ -4,8 +4,12 @@
 2. A repeat of an earlier lead by the same person (verify's ``duplicate_of``) goes to whoever
    has that person's first lead: the same rep while active, or the same partner.
 3. A lead from a partner's territory is offered to that partner, whatever its temperature.
-4. A hot or SQL lead goes to an active rep covering its country, round robin (the rep who
-   has waited longest for a lead gets the next one).
+4. A hot or SQL lead goes to an active rep covering its country, in a weighted rotation:
+   over any run of leads each rep covering them gets its weight's share, within one lead
+   (smooth weighted round robin: every covering rep gains its weight in credit, the one
+   with the most credit gets the lead and gives back the covering reps' total weight; ties
+   go to whoever waited longest, then by id, never by when a rep was created). With equal
+   weights this is plain round robin.
 5. Everything else goes to the nurture queue.
 
 A batch of leads is routed in order, each rep assignment moving that rep to the back of
@@ -44,6 +48,8 @@ class Decision:
     assignee_id: str
     rule_path: tuple[str, ...]
     reason: str
+    # the covering reps' credits after a rotation's pick (none for other decisions)
+    credits: tuple[tuple[str, int], ...] = ()
 
 
 def _review(lead: RoutingInput) -> Decision:
@@ -83,11 +89,13 @@ def _owner(
     )
 
 
-def _oldest_first(state: RepState) -> tuple[bool, datetime | str, str]:
-    # Reps never assigned come first; then the longest-waiting; the id breaks ties.
-    if state.last_assigned_at is None:
-        return (False, "", state.rep.id)
-    return (True, state.last_assigned_at, state.rep.id)
+def _next_in_turn(state: RepState, gained: int) -> tuple[int, bool, datetime | str, str]:
+    """The order of the rotation's pick: most credit; then never assigned, then the
+    longest-waiting; the id last."""
+    waited: tuple[bool, datetime | str] = (
+        (False, "") if state.last_assigned_at is None else (True, state.last_assigned_at)
+    )
+    return (-(state.credit + gained), *waited, state.rep.id)
 
 
 def route(
@@ -129,13 +137,20 @@ def route(
             rule_path=("sales-ready", f"country:{country or '-'}", "no-rep", NURTURE_QUEUE),
             reason=f"no active rep covers {where}",
         )
-    chosen = min(covering, key=_oldest_first)
+    chosen = min(covering, key=lambda s: _next_in_turn(s, s.rep.weight))
+    total = sum(s.rep.weight for s in covering)
+    credits = tuple(
+        (s.rep.id, s.credit + s.rep.weight - (total if s is chosen else 0)) for s in covering
+    )
+    weighted = len({s.rep.weight for s in covering}) > 1
+    share = f" (weight {chosen.rep.weight} of {total})" if weighted else ""
     return Decision(
         kind="rep",
         assignee_id=chosen.rep.id,
         rule_path=("sales-ready", f"country:{country}", "round-robin", chosen.rep.id),
         reason=f"{lead.temperature} {lead.status.upper()} lead from {country}: "
-        f"{chosen.rep.name} covers it and is next in turn",
+        f"{chosen.rep.name} covers it and is next in turn{share}",
+        credits=credits,
     )
 
 
@@ -162,6 +177,8 @@ def route_all(
         decision = route(lead, list(states.values()), partners, owner)
         if lead.lead_id is not None:
             known[lead.lead_id] = decision
+        for rep_id, credit in decision.credits:
+            states[rep_id] = states[rep_id].model_copy(update={"credit": credit})
         if decision.kind == "rep":
             states[decision.assignee_id] = states[decision.assignee_id].model_copy(
                 update={"last_assigned_at": assigned_at(now, n)}
@@ -172,20 +189,27 @@ def route_all(
 
 @dataclass(frozen=True)
 class RepTurn:
-    """A rep's share of a batch: how many leads, and when they got the last."""
+    """A rep's part in a batch: how many leads, when they got the last (None: no lead, only
+    their credit moved), and their credit in the rotation after it."""
 
     leads: int
-    last_assigned_at: datetime
+    last_assigned_at: datetime | None
+    credit: int | None = None
 
 
 def rep_turns(decisions: Sequence[Decision | None], now: datetime) -> dict[str, RepTurn]:
-    """The reps who got leads among ``decisions`` (a batch routed at ``now``, in order;
-    None for a lead whose decision was not kept)."""
+    """The reps whose rotation moved among ``decisions`` (a batch routed at ``now``, in
+    order; None for a lead whose decision was not kept)."""
     turns: dict[str, RepTurn] = {}
     for n, decision in enumerate(decisions):
-        if decision is not None and decision.kind == "rep":
-            before = turns.get(decision.assignee_id)
+        if decision is None:
+            continue
+        for rep_id, credit in decision.credits:
+            before = turns.get(rep_id, RepTurn(0, None))
+            turns[rep_id] = RepTurn(before.leads, before.last_assigned_at, credit)
+        if decision.kind == "rep":
+            before = turns.get(decision.assignee_id, RepTurn(0, None))
             turns[decision.assignee_id] = RepTurn(
-                (before.leads if before else 0) + 1, assigned_at(now, n)
+                before.leads + 1, assigned_at(now, n), before.credit
             )
     return turns
