@@ -33,6 +33,24 @@ async def counts(db: asyncpg.Connection) -> tuple[int, int]:
     return leads, events
 
 
+async def test_a_referrer_or_page_that_is_no_web_address_is_not_kept(
+    capture: httpx.AsyncClient, capture_db: asyncpg.Connection
+) -> None:
+    response = await capture.post(
+        "/v1/leads",
+        json={**LEAD, "cta": {"type": "pricing", "page_url": "javascript:alert(1)"}},
+        headers={**WEB, "Referer": "javascript:alert(document.cookie)"},
+    )
+    assert response.status_code == 202, response.text
+    lead_id = uuid.UUID(response.json()["lead_id"])
+    row = await capture_db.fetchrow("SELECT * FROM capture.leads WHERE id = $1", lead_id)
+    assert row is not None
+    context = json.loads(row["context"])
+    assert context["referrer"] is None and context["page_url"] is None
+    # the submission keeps what was sent: verify flags the page and drops it (unsafe_url)
+    assert json.loads(row["submission"])["cta"]["page_url"] == "javascript:alert(1)"
+
+
 async def test_a_lead_is_stored_with_its_captured_event(
     capture: httpx.AsyncClient, capture_db: asyncpg.Connection
 ) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from leadflow_shared.events.v1 import Check, LeadSubmission
+from leadflow_shared.events.v1 import Check, Cta, LeadSubmission
 from leadflow_verify.contact.domain.checks import check_phone, verify_submission
 from leadflow_verify.contact.domain.country import parse_country
 from leadflow_verify.contact.domain.verdict import Verdict
+from leadflow_verify.contact.handlers import safe_cta
 
 
-def verify(**fields: str) -> Verdict:
+def verify(**fields: Any) -> Verdict:
     return verify_submission(LeadSubmission(**fields))
 
 
@@ -457,3 +460,33 @@ def test_a_check_that_finds_something_stands_alone_and_the_rest_travel_as_one() 
     assert "email_disposable" not in by_name and "email_role" not in by_name
     assert by_name["name_placeholder"].findings == ("placeholder_name",)
     assert by_name["name"].field == "name" and "mashing" in by_name["name"].evidence
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "javascript:alert(document.cookie)",
+        " JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "/pricing",
+        "ftp://files.example.com/x",
+        "https://",
+    ],
+)
+def test_a_page_address_that_is_no_http_url_is_dropped_and_flagged(given: str) -> None:
+    verdict = verify(email="a@example.com", cta=Cta(type="pricing", page_url=given))
+
+    check = check_named(verdict, "page_url")
+    assert check.status == "flagged" and check.findings == ("unsafe_url",)
+    assert check.after is None and "dropped" in check.evidence
+    assert "unsafe_url" in verdict.findings and verdict.accepted  # a flag, not a rejection
+    assert safe_cta(Cta(type="pricing", page_url=given)).page_url is None
+
+
+@pytest.mark.parametrize("given", ["https://www.example.com/pricing?utm=x", "http://example.com"])
+def test_a_web_page_address_is_kept_with_no_check(given: str) -> None:
+    verdict = verify(email="a@example.com", cta=Cta(type="pricing", page_url=given))
+
+    assert all(c.name != "page_url" for c in verdict.checks)
+    assert safe_cta(Cta(type="pricing", page_url=given)).page_url == given

@@ -25,6 +25,7 @@ from leadflow_shared.db import Database
 from leadflow_shared.errors import BadRequest, LeadflowError, TooManyRequests, Unprocessable
 from leadflow_shared.events.v1 import SubmissionContext
 from leadflow_shared.http import unprocessable
+from leadflow_shared.urls import web_url
 
 SPAM = Counter(
     "leadflow_capture_spam_total", "Submissions counted but not captured", ["source", "reason"]
@@ -124,8 +125,9 @@ class Intake:
             channel=channel,
             ip_hash=hashlib.sha256(salted).hexdigest(),
             user_agent=(headers.get("user-agent") or "")[:512] or None,
-            referrer=(headers.get("referer") or "")[:2048] or None,
-            page_url=page_url,
+            # the page a lead came from, only as an http(s) address (never javascript: …)
+            referrer=web_url((headers.get("referer") or "")[:2048]),
+            page_url=web_url(page_url),
             idempotency_key=idempotency_key,
         )
 

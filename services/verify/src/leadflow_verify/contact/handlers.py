@@ -18,9 +18,11 @@ from leadflow_shared.events import (
     new_envelope_fields,
 )
 from leadflow_shared.events.envelope import first_per_lead
+from leadflow_shared.events.v1 import Cta
 from leadflow_shared.logging import get_logger
 from leadflow_shared.ports import Clock
 from leadflow_shared.uow import UnitOfWork
+from leadflow_shared.urls import web_url
 from leadflow_verify import NAME
 from leadflow_verify.contact.dns import (
     MailDomainResolver,
@@ -206,7 +208,7 @@ def _verified(event: LeadCaptured, verification: Verification) -> LeadVerifiedDa
         source_id=captured.source_id,
         contact=verdict.contact,
         checks=verdict.checks,
-        cta=submission.cta,
+        cta=safe_cta(submission.cta),
         utm=submission.utm,
         consent=submission.consent,
         bant=submission.bant,
@@ -219,3 +221,10 @@ def _verified(event: LeadCaptured, verification: Verification) -> LeadVerifiedDa
         duplicate_of=verification.duplicate_of,
         duplicate_match=verification.duplicate_match,
     )
+
+
+def safe_cta(cta: Cta) -> Cta:
+    """The call to action without a page address that is no http(s) URL (its check says
+    it was dropped)."""
+    page = web_url(cta.page_url)
+    return cta if page == cta.page_url else cta.model_copy(update={"page_url": page})

@@ -19,6 +19,7 @@ from leadflow_shared.events.v1 import (
     DuplicateMatch,
     LeadSubmission,
 )
+from leadflow_shared.urls import web_url
 from leadflow_verify.contact.domain.company import domain_agreement
 from leadflow_verify.contact.domain.country import country_name, parse_country
 from leadflow_verify.contact.domain.email import EmailExamination, examine_email
@@ -166,6 +167,25 @@ def check_website(raw: str) -> Checked:
     return Checked(url, Check(name="website", passed=True, evidence=evidence))
 
 
+def check_page_url(given: str | None) -> Check | None:
+    """A check only when the page the form was sent from is given and unsafe: it is
+    dropped from the lead (see :func:`leadflow_shared.urls.web_url`); a safe page needs no check."""
+    if not given or not given.strip() or web_url(given) is not None:
+        return None
+    shown = given.strip()
+    shown = shown if len(shown) <= 80 else shown[:79] + "…"
+    return Check(
+        name="page_url",
+        passed=True,
+        status="flagged",
+        field="page_url",
+        before=shown,
+        after=None,
+        evidence=f"{shown!r} is not an http(s) web address: dropped from the lead",
+        findings=("unsafe_url",),
+    )
+
+
 def verify_submission(
     submission: LeadSubmission,
     policy: VerificationPolicy = DEFAULT_POLICY,
@@ -223,6 +243,9 @@ def verify_submission(
         *name.report,
         *((agreement,) if agreement is not None else ()),
     )
+    page = check_page_url(submission.cta.page_url)
+    if page is not None:
+        checks = (*checks, page)
     usable = contact.email is not None or contact.phone is not None
     decision = policy.decide(checks, usable_contact=usable)
     return Verdict(

@@ -45,6 +45,8 @@ FINDINGS: dict[str, str] = {
     "domain_mismatch": "the email's domain and the company website differ",
     "invalid_country": "the country is not a known country",
     "invalid_website": "the website is not a web address",
+    "unsafe_url": "the page the form was sent from is no http(s) address (javascript:, data: …): "
+    "dropped",
     "duplicate": "the same person as an earlier lead",
     "suppressed": "on the do-not-contact list",
     NO_EMAIL_TO_CONFIRM: "the source asks for double opt-in, and no valid email address is "
