@@ -93,7 +93,7 @@ async def test_concurrent_posts_with_one_idempotency_key_are_one_lead(
     capture: httpx.AsyncClient, capture_db: asyncpg.Connection
 ) -> None:
     key = f"order-{uuid.uuid4()}"
-    leads = [unique_lead() for _ in range(5)]  # even with different bodies: the key decides
+    lead = unique_lead()  # a client retrying one post five times at once
     responses = await asyncio.gather(
         *(
             capture.post(
@@ -101,11 +101,32 @@ async def test_concurrent_posts_with_one_idempotency_key_are_one_lead(
                 json=lead,
                 headers={"X-Leadflow-Source": "web-form", "Idempotency-Key": key},
             )
-            for lead in leads
+            for _ in range(5)
         )
     )
     assert {r.status_code for r in responses} == {202}
     assert len({r.json()["lead_id"] for r in responses}) == 1
+    stored = await capture_db.fetchval(
+        "SELECT count(*) FROM capture.leads WHERE idempotency_key = $1", key
+    )
+    assert stored == 1
+
+
+async def test_one_idempotency_key_with_different_leads_keeps_the_first_and_refuses_the_rest(
+    capture: httpx.AsyncClient, capture_db: asyncpg.Connection
+) -> None:
+    key = f"order-{uuid.uuid4()}"
+    headers = {"X-Leadflow-Source": "web-form", "Idempotency-Key": key}
+    responses = await asyncio.gather(
+        *(capture.post("/v1/leads", json=unique_lead(), headers=headers) for _ in range(5))
+    )
+    assert sorted(r.status_code for r in responses) == [202, 422, 422, 422, 422]
+    for refused in (r for r in responses if r.status_code == 422):
+        error = refused.json()["error"]
+        assert error["code"] == "idempotency_key_reused"
+        assert error["details"][0]["field"] == "Idempotency-Key"
+    later = await capture.post("/v1/leads", json=unique_lead(), headers=headers)
+    assert later.status_code == 422
     stored = await capture_db.fetchval(
         "SELECT count(*) FROM capture.leads WHERE idempotency_key = $1", key
     )

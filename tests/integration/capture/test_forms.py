@@ -258,10 +258,14 @@ async def test_an_idempotency_key_replay_answers_the_same_lead(
     email = unique_email("replay")
     headers = {**AS_JSON, "Idempotency-Key": str(uuid.uuid4()), "Origin": PAGE}
     first = await post_form(forms, {"email": email}, headers=headers)
-    second = await post_form(forms, {"email": email, "first_name": "Changed"}, headers=headers)
+    second = await post_form(forms, {"email": email}, headers=headers)
     assert first.status_code == second.status_code == 202
     assert first.json()["lead_id"] == second.json()["lead_id"]
     assert second.headers["Idempotent-Replayed"] == "true"
+    # the same key with another lead: refused, not answered with the first lead
+    changed = await post_form(forms, {"email": email, "first_name": "Changed"}, headers=headers)
+    assert changed.status_code == 422
+    assert changed.json()["error"]["code"] == "idempotency_key_reused"
     assert len(await leads_with(capture_db, email)) == 1
 
 

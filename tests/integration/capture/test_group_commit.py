@@ -14,7 +14,7 @@ from leadflow_capture.intake.handlers import Captured, CaptureRequest, capture_l
 from leadflow_capture.settings import CaptureSettings
 from leadflow_capture.sources.domain import Source
 from leadflow_shared.db import Database
-from leadflow_shared.errors import Unauthorized
+from leadflow_shared.errors import Unauthorized, Unprocessable
 from leadflow_shared.events import LeadCaptured, Topics, parse_event
 from leadflow_shared.events.v1 import LeadSubmission, SubmissionContext
 from tests.conftest import Infra
@@ -54,21 +54,30 @@ def fresh(label: str) -> str:
 
 async def test_each_request_of_a_batch_gets_its_own_answer_in_order(db: Database) -> None:
     key, digest = fresh("key"), fresh("sig")
+    b_email = f"{fresh('b')}@example.com"
     batch = [
         request(f"{fresh('a')}@example.com"),
-        request(f"{fresh('b')}@example.com", key=key),
-        request(f"{fresh('c')}@example.com", key=key),  # the same key later in the batch
+        request(b_email, key=key),
+        request(b_email, key=key),  # the same key and lead later in the batch: a retry
+        request(f"{fresh('c')}@example.com", key=key),  # the same key, another lead
         request(f"{fresh('d')}@example.com", source=WEBHOOK, signature=digest),
         request(f"{fresh('e')}@example.com", source=WEBHOOK, signature=digest),  # replayed
         request(f"{fresh('f')}@example.com"),
     ]
     outcomes = await capture_leads(db, batch)
 
-    assert [type(o) for o in outcomes] == [Captured] * 4 + [Unauthorized, Captured]
-    a, b, c, d, _, f = outcomes
-    assert isinstance(a, Captured) and isinstance(b, Captured) and isinstance(c, Captured)
+    assert [type(o) for o in outcomes] == [
+        *[Captured] * 3,
+        Unprocessable,
+        Captured,
+        Unauthorized,
+        Captured,
+    ]
+    a, b, retry, reused, d, _, f = outcomes
+    assert isinstance(a, Captured) and isinstance(b, Captured) and isinstance(retry, Captured)
     assert isinstance(d, Captured) and isinstance(f, Captured)
-    assert (b.replayed, c.replayed, c.lead_id) == (False, True, b.lead_id)
+    assert (b.replayed, retry.replayed, retry.lead_id) == (False, True, b.lead_id)
+    assert isinstance(reused, Unprocessable) and reused.code == "idempotency_key_reused"
     assert not (a.replayed or d.replayed or f.replayed)
     assert len({a.lead_id, b.lead_id, d.lead_id, f.lead_id}) == 4
 
@@ -77,17 +86,18 @@ async def test_a_later_batch_sees_the_keys_and_signatures_of_an_earlier_one(
     db: Database,
 ) -> None:
     key, digest = fresh("key"), fresh("sig")
+    a_email = f"{fresh('a')}@example.com"
     first = await capture_leads(
         db,
         [
-            request(f"{fresh('a')}@example.com", key=key),
+            request(a_email, key=key),
             request(f"{fresh('b')}@example.com", source=WEBHOOK, signature=digest),
         ],
     )
     again = await capture_leads(
         db,
         [
-            request(f"{fresh('c')}@example.com", key=key),
+            request(a_email, key=key),  # a retry of the first
             request(f"{fresh('d')}@example.com", source=WEBHOOK, signature=digest),
         ],
     )

@@ -4,6 +4,7 @@ import pytest
 
 from leadflow_capture.intake.domain.dedupe import (
     IDEMPOTENCY_TTL_S,
+    DedupeKey,
     dedupe_key,
     fingerprint,
     key_digest,
@@ -32,9 +33,25 @@ def test_the_consent_time_does_not_make_a_double_click_a_new_lead() -> None:
 
 def test_an_idempotency_key_wins_over_the_fingerprint_and_lasts_a_day() -> None:
     sub = LeadSubmission(email="a@example.com")
-    assert dedupe_key("web", sub, "abc", 10) == (key_digest("web", "key", "abc"), IDEMPOTENCY_TTL_S)
-    assert dedupe_key("web", sub, None, 10) == (key_digest("web", "fp", fingerprint(sub)), 10)
+    body = key_digest("web", "body", fingerprint(sub))
+    assert dedupe_key("web", sub, "abc", 10) == DedupeKey(
+        key_digest("web", "key", "abc"), IDEMPOTENCY_TTL_S, body
+    )
+    assert dedupe_key("web", sub, None, 10) == DedupeKey(
+        key_digest("web", "fp", fingerprint(sub)), 10
+    )
     assert dedupe_key("web", sub, None, 0) is None
+
+
+def test_an_idempotency_key_remembers_what_it_came_with() -> None:
+    sub = LeadSubmission(email="a@example.com")
+    other = LeadSubmission(email="b@example.com")
+    first, same, different = (
+        dedupe_key("web", s, "abc", 10) for s in (sub, sub.model_copy(), other)
+    )
+    assert first is not None and same is not None and different is not None
+    assert first.key == same.key == different.key
+    assert first.body == same.body != different.body
 
 
 def test_keys_are_short_digests_that_differ_by_source_and_kind() -> None:

@@ -16,7 +16,7 @@ from leadflow_capture.intake.domain.dedupe import dedupe_key
 from leadflow_capture.intake.repository import IntakeRepository, LeadRepository, NewLead
 from leadflow_capture.sources.domain import Source
 from leadflow_shared.db import Database
-from leadflow_shared.errors import LeadflowError, Unauthorized
+from leadflow_shared.errors import LeadflowError, Unauthorized, Unprocessable
 from leadflow_shared.events import (
     LeadCaptured,
     LeadCapturedData,
@@ -53,13 +53,22 @@ def _replayed_signature() -> Unauthorized:
     )
 
 
+def _reused_key() -> Unprocessable:
+    return Unprocessable(
+        "this Idempotency-Key was used with a different lead; use a new key for a new lead",
+        code="idempotency_key_reused",
+        details=[{"field": "Idempotency-Key", "message": "used before with another body"}],
+    )
+
+
 async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> list[Outcome]:
     """Store new leads with their ``lead.captured`` events, the whole batch in one
     statement, which is its own transaction (see ``STORE_LEADS``).
 
     Per request: a replayed webhook signature is refused; a submission whose Idempotency-Key
     (or, without one, whose identical content within the source's duplicate window) was
-    seen before answers the first lead's id and stores nothing.
+    seen before answers the first lead's id and stores nothing; an Idempotency-Key seen
+    before with a different submission is refused (422, ``idempotency_key_reused``).
     """
     outcomes: list[Outcome | None] = [None] * len(requests)
     digests: set[str] = set()
@@ -94,8 +103,9 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
                 submission_json=r.submission.model_dump_json(),
                 context_json=r.context.model_dump_json(),
                 event=Outgoing(Topics.CAPTURED, event),
-                key=found[0] if found else None,
-                key_ttl_s=found[1] if found else None,
+                key=found.key if found else None,
+                key_ttl_s=found.ttl_s if found else None,
+                body=found.body if found else None,
                 digest=digest,
                 digest_expires_at=r.signature_expires_at or datetime.now(UTC) if digest else None,
             )
@@ -110,6 +120,8 @@ async def capture_leads(db: Database, requests: Sequence[CaptureRequest]) -> lis
             place = places[s.n - 1]
             if not s.signed:
                 outcomes[place] = _replayed_signature()
+            elif s.reused:
+                outcomes[place] = _reused_key()
             elif s.lead_id is not None:
                 outcomes[place] = Captured(s.lead_id, replayed=True)
     return [o for o in outcomes if o is not None]

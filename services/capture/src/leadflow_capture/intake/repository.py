@@ -26,7 +26,8 @@ from leadflow_shared.uow import UnitOfWork
 #   - becomes a new lead when it claimed its key or has none: its row is stored and its
 #     lead.captured event goes into the outbox, in submission order.
 # It answers only for the requests that stored nothing: a replayed signature, or a key that
-# an earlier lead owns (with that lead's id). A live key is "updated" to itself so that
+# an earlier lead owns (with that lead's id, and whether it came with another submission:
+# an Idempotency-Key reused for a different lead). A live key is "updated" to itself so that
 # RETURNING names its owner even when another transaction committed it after this
 # statement began. A batch with no signed request takes a variant without the signature
 # steps (most batches: Postgres then sets up a smaller plan).
@@ -35,10 +36,10 @@ WITH input AS (
     SELECT * FROM unnest(
         $1::bytea[], $2::int[], $3::text[], $4::timestamptz[],
         $5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::json[], $10::json[],
-        $11::uuid[], $12::bytea[], $13::bytea[]
+        $11::uuid[], $12::bytea[], $13::bytea[], $16::bytea[]
     ) WITH ORDINALITY AS i(key, key_ttl_s, digest, digest_expires_at,
            id, source_id, idempotency_key, received_at, submission, context,
-           event_id, event_key, value, n)
+           event_id, event_key, value, body, n)
 ),"""
 _SIGNED = f"""
 signatures AS (
@@ -52,7 +53,8 @@ signed AS (
     SELECT * FROM input WHERE digest IS NULL OR digest IN (SELECT digest FROM signatures)
 ),"""
 _SIGNED_ANSWER = """
-SELECT input.n, signed.n IS NOT NULL AS signed, keys.lead_id
+SELECT input.n, signed.n IS NOT NULL AS signed, keys.lead_id,
+       coalesce(keys.body IS DISTINCT FROM input.body, false) AS reused
 FROM input
 LEFT JOIN signed USING (n)
 LEFT JOIN keys ON keys.key = input.key
@@ -61,20 +63,21 @@ WHERE signed.n IS NULL OR keys.lead_id <> input.id
 _UNSIGNED = """
 signed AS (SELECT * FROM input),"""
 _UNSIGNED_ANSWER = """
-SELECT input.n, true AS signed, keys.lead_id
+SELECT input.n, true AS signed, keys.lead_id, keys.body IS DISTINCT FROM input.body AS reused
 FROM input JOIN keys ON keys.key = input.key
 WHERE keys.lead_id <> input.id
 """
 _STORE = f"""
 keys AS (
-    INSERT INTO {dedupe_keys.fullname} AS d (key, lead_id, expires_at)
-    SELECT DISTINCT ON (key) key, id, now() + make_interval(secs => key_ttl_s)
+    INSERT INTO {dedupe_keys.fullname} AS d (key, lead_id, expires_at, body)
+    SELECT DISTINCT ON (key) key, id, now() + make_interval(secs => key_ttl_s), body
     FROM signed WHERE key IS NOT NULL ORDER BY key, n
     ON CONFLICT (key) DO UPDATE SET
         lead_id = CASE WHEN d.expires_at < now() THEN excluded.lead_id ELSE d.lead_id END,
         expires_at = CASE WHEN d.expires_at < now() THEN excluded.expires_at
-                          ELSE d.expires_at END
-    RETURNING key, lead_id
+                          ELSE d.expires_at END,
+        body = CASE WHEN d.expires_at < now() THEN excluded.body ELSE d.body END
+    RETURNING key, lead_id, body
 ),
 fresh AS (
     SELECT signed.* FROM signed LEFT JOIN keys USING (key)
@@ -106,6 +109,7 @@ class NewLead:
     event: Outgoing  # its lead.captured event; every event of a batch has the same topic
     key: bytes | None  # dedupe key, and for how many seconds it holds
     key_ttl_s: int | None
+    body: bytes | None  # what an Idempotency-Key came with (see domain/dedupe.py)
     digest: str | None  # webhook signature, and until when it is remembered
     digest_expires_at: datetime | None
 
@@ -117,6 +121,7 @@ class NotStored:
     n: int  # its place in the batch, from 1
     signed: bool  # False: a signature seen before
     lead_id: uuid.UUID | None  # when signed: the earlier lead that owns its dedupe key
+    reused: bool = False  # its Idempotency-Key came first with another submission
 
 
 class IntakeRepository:
@@ -146,8 +151,9 @@ class IntakeRepository:
             events["value"],
             batch[0].event.topic,
             batch[0].event.headers_json(),
+            [b.body for b in batch],
         )
-        return [NotStored(r["n"], r["signed"], r["lead_id"]) for r in rows]
+        return [NotStored(r["n"], r["signed"], r["lead_id"], bool(r["reused"])) for r in rows]
 
 
 class LeadRepository:

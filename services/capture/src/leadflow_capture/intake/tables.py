@@ -29,6 +29,8 @@ dedupe_keys = sa.Table(
     sa.Column("key", sa.LargeBinary, primary_key=True),
     sa.Column("lead_id", sa.Uuid, nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    # an Idempotency-Key's: a digest of the submission it came with
+    sa.Column("body", sa.LargeBinary, nullable=True),
 )
 
 # Webhook signatures already used: a replay of a signed request is refused.

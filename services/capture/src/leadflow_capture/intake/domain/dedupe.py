@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from leadflow_shared.events.v1 import LeadSubmission
 
@@ -30,19 +31,30 @@ def key_digest(source_id: str, kind: str, value: str) -> bytes:
     return hashlib.sha256(f"{source_id}:{kind}:{value}".encode()).digest()[:16]
 
 
+@dataclass(frozen=True, slots=True)
+class DedupeKey:
+    key: bytes
+    ttl_s: int
+    # what an Idempotency-Key was first used with: the same key with another submission is
+    # refused (a fingerprint's key is its content, so it has none)
+    body: bytes | None = None
+
+
 def dedupe_key(
     source_id: str,
     submission: LeadSubmission,
     idempotency_key: str | None,
     duplicate_window_s: int,
-) -> tuple[bytes, int] | None:
+) -> DedupeKey | None:
     """The key under which this submission is remembered, and for how many seconds.
 
-    A client's Idempotency-Key wins for a day; otherwise identical submissions within the
-    source's duplicate window are the same lead (a double click on the submit button).
+    A client's Idempotency-Key wins for a day, tied to what was submitted with it;
+    otherwise identical submissions within the source's duplicate window are the same lead
+    (a double click on the submit button).
     """
     if idempotency_key is not None:
-        return key_digest(source_id, "key", idempotency_key), IDEMPOTENCY_TTL_S
+        body = key_digest(source_id, "body", fingerprint(submission))
+        return DedupeKey(key_digest(source_id, "key", idempotency_key), IDEMPOTENCY_TTL_S, body)
     if duplicate_window_s > 0:
-        return key_digest(source_id, "fp", fingerprint(submission)), duplicate_window_s
+        return DedupeKey(key_digest(source_id, "fp", fingerprint(submission)), duplicate_window_s)
     return None
