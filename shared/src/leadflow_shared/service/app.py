@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp
 
+from leadflow_shared.admin import AdminGate
 from leadflow_shared.asgi import DirectRoutes
 from leadflow_shared.http import add_operational_routes, install_error_handlers
 from leadflow_shared.service.declaration import Api, S, Service, load
@@ -74,6 +75,6 @@ def create_app(
         app.include_router(router)
     if extension.document is not None:
         extension.document(app)
-    if extension.direct_routes:
-        return DirectRoutes(app, extension.direct_routes)
-    return app
+    served: ASGIApp = DirectRoutes(app, extension.direct_routes) if extension.direct_routes else app
+    # the admin API's key and body limit, checked before a body is read
+    return AdminGate(served, settings.admin_api_key)
