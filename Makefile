@@ -19,8 +19,13 @@ help:
 	$(PYTHON) -m venv .local/tools
 	.local/tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
+# Bytecode compiled at install: a process then starts in about a third of the time (its
+# imports need no compiling; this matters where Python may not write its own cache), so a
+# restarted consumer is back sooner. The project's own sources are compiled too (quick when
+# nothing changed).
 install: $(if $(filter .local/tools/bin/uv,$(UV)),.local/tools/bin/uv)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(UV) run --frozen python -m compileall -q shared/src services/capture/src services/verify/src services/score/src services/router/src deploy/local/src tests > /dev/null
 
 run: install
 	$(UV) run --frozen leadflow-local run
