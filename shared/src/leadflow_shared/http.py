@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -92,21 +94,43 @@ def as_unavailable(exc: Exception) -> Unavailable | None:
     return None
 
 
+# An ApiVersions request (key 18, version 0, correlation id, client id "leadflow-readyz"):
+# the smallest question every Kafka-protocol broker answers, and the first a client asks.
+_CLIENT_ID = b"leadflow-readyz"
+_CORRELATION_ID = 0x1EAD
+_API_VERSIONS = struct.pack(">hhih", 18, 0, _CORRELATION_ID, len(_CLIENT_ID)) + _CLIENT_ID
+_API_VERSIONS_REQUEST = struct.pack(">i", len(_API_VERSIONS)) + _API_VERSIONS
+
+
 async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> None:
-    """Raise unless a TCP connection to one of the bootstrap servers succeeds."""
+    """Raise unless one of the bootstrap servers answers an ApiVersions request: a broker
+    that takes connections but does not answer (frozen, overloaded) is not reachable."""
     last: Exception | None = None
     for server in bootstrap_servers.split(","):
         host, _, port = server.strip().rpartition(":")
         try:
-            _, writer = await asyncio.wait_for(
-                asyncio.open_connection(host.strip("[]"), int(port)), timeout_s
-            )
-            writer.close()
-            await writer.wait_closed()
+            await asyncio.wait_for(_api_versions(host.strip("[]"), int(port)), timeout_s)
             return
-        except (OSError, TimeoutError, ValueError) as exc:
+        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
             last = exc
-    raise ConnectionError(f"no Kafka bootstrap server reachable ({last!r})")
+    raise ConnectionError(f"no Kafka bootstrap server answers ({last!r})")
+
+
+async def _api_versions(host: str, port: int) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(_API_VERSIONS_REQUEST)
+        await writer.drain()
+        (size,) = struct.unpack(">i", await reader.readexactly(4))
+        if not 6 <= size <= 1_000_000:
+            raise ValueError(f"not a Kafka answer (size {size})")
+        correlation_id, error_code = struct.unpack(">ih", await reader.readexactly(6))
+        if correlation_id != _CORRELATION_ID or error_code != 0:
+            raise ValueError(f"not a good Kafka answer ({correlation_id}, error {error_code})")
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 OUTBOX_BACKLOG = Gauge(
@@ -117,7 +141,8 @@ OUTBOX_BACKLOG = Gauge(
 def add_operational_routes(
     app: FastAPI, *, service: str, db: Database, kafka_bootstrap_servers: str, backlog_sql: str
 ) -> None:
-    """``/healthz`` (process alive), ``/readyz`` (DB and Kafka reachable), ``/metrics``."""
+    """``/healthz`` (process alive), ``/readyz`` (the database and the broker answer),
+    ``/metrics``."""
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
