@@ -96,17 +96,28 @@ async def test_the_mail_reaches_the_smtp_server_and_its_link_confirms_the_lead_o
     assert link.startswith(f"{settings.link_base}/v1/confirm/")
     assert await outbox(db, lead.lead_id) == []  # nothing published before confirmation
 
+    path = link.removeprefix(settings.link_base)
     async with api_client(VERIFY.create_app(settings), "verify") as client:
-        page = await client.get(link.removeprefix(settings.link_base))
-        again = await client.get(link.removeprefix(settings.link_base))
+        # opening the link (as a mail scanner does) shows a button and confirms nothing
+        asked = await client.get(path)
+        assert asked.status_code == 200 and '<form method="post">' in asked.text
+        assert "Confirm my email address" in asked.text
+        assert "form-action 'self'" in asked.headers["content-security-policy"]
+        assert await outbox(db, lead.lead_id) == []
+        assert (await report(settings, lead.lead_id))["outcome"] == "awaiting_confirmation"
+        page = await client.post(path)  # the button
+        again = await client.post(path)
+        opened_again = await client.get(path)
     body = await report(settings, lead.lead_id)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "your email address is confirmed" in page.text
     assert page.headers["cache-control"] == "no-store"
     assert page.headers["referrer-policy"] == "no-referrer"
     assert again.status_code == 200 and "already confirmed" in again.text
+    assert opened_again.status_code == 200 and "already confirmed" in opened_again.text
+    assert "<form" not in opened_again.text
 
-    (verified,) = await outbox(db, lead.lead_id)  # published once, though followed twice
+    (verified,) = await outbox(db, lead.lead_id)  # published once, though confirmed twice
     assert isinstance(verified, LeadVerified)
     assert verified.causation_id == lead.id and verified.correlation_id == lead.correlation_id
     check = verified.data.checks[-1]
@@ -163,22 +174,20 @@ async def test_a_changed_unknown_or_expired_link_gets_a_clear_page_and_confirms_
     random_part, _, signature = real.rpartition(".")
     other_random = links.issue()[0].rpartition(".")[0]
     other_key = ConfirmationLinks("not-the-secret-0123456789abcdef-xyz", "http://x")
-    async with api_client(VERIFY.create_app(settings), "verify") as client:
-        pages = {
-            "tampered": await client.get(f"/v1/confirm/{other_random}.{signature}"),
-            "cut short": await client.get(f"/v1/confirm/{random_part}"),
-            "other key": await client.get(f"/v1/confirm/{other_key.issue()[0]}"),
-            "unknown": await client.get(f"/v1/confirm/{links.issue()[0]}"),
-            "expired": await client.get(f"/v1/confirm/{token_in(recorder.to(late_email)[0])}"),
-        }
-    statuses = {name: page.status_code for name, page in pages.items()}
-    assert statuses == {
-        "tampered": 400,
-        "cut short": 400,
-        "other key": 400,
-        "unknown": 404,
-        "expired": 410,
+    tokens = {
+        "tampered": f"{other_random}.{signature}",
+        "cut short": random_part,
+        "other key": other_key.issue()[0],
+        "unknown": links.issue()[0],
+        "expired": token_in(recorder.to(late_email)[0]),
     }
+    expected = {"tampered": 400, "cut short": 400, "other key": 400, "unknown": 404, "expired": 410}
+    async with api_client(VERIFY.create_app(settings), "verify") as client:
+        pages = {name: await client.get(f"/v1/confirm/{t}") for name, t in tokens.items()}
+        posted = {name: await client.post(f"/v1/confirm/{t}") for name, t in tokens.items()}
+    statuses = {name: page.status_code for name, page in pages.items()}
+    assert statuses == expected == {name: page.status_code for name, page in posted.items()}
+    assert all("<form" not in page.text for page in pages.values())
     assert "not valid" in pages["tampered"].text and "expired" in pages["expired"].text
     assert all(p.headers["content-type"].startswith("text/html") for p in pages.values())
     assert await outbox(db, late.lead_id) == [] and await outbox(db, fresh_lead.lead_id) == []

@@ -1,5 +1,7 @@
-"""opt_in's HTTP API: ``GET /v1/confirm/{token}``, the link in a confirmation mail. It
-answers a person, not a program: an HTML page whatever happens."""
+"""opt_in's HTTP API: ``GET /v1/confirm/{token}``, the link in a confirmation mail, shows a
+button; ``POST`` to the same address (the button) confirms. Mail scanners and link
+previews open links (GET) but press no buttons, so they confirm nothing. It answers a
+person, not a program: an HTML page whatever happens."""
 
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ from leadflow_shared.service import Runtime
 from leadflow_shared.service.app import UoW
 from leadflow_verify.opt_in import pages
 from leadflow_verify.opt_in.domain.links import ConfirmationLinks, InvalidToken
-from leadflow_verify.opt_in.handlers import ConfirmationExpired, UnknownConfirmation, confirm
+from leadflow_verify.opt_in.handlers import (
+    ConfirmationExpired,
+    UnknownConfirmation,
+    awaits_confirmation,
+    confirm,
+)
 
 PAGES: dict[int | str, dict[str, Any]] = {
     200: {"description": "confirmed now, or before", "content": {"text/html": {}}},
@@ -25,6 +32,13 @@ PAGES: dict[int | str, dict[str, Any]] = {
     410: {"description": "the link has expired", "content": {"text/html": {}}},
     503: {"description": "confirmation is not set up", "content": {"text/html": {}}},
 }
+ASKING: dict[int | str, dict[str, Any]] = {
+    **PAGES,
+    200: {
+        "description": "a button that confirms (posts here), or: confirmed before",
+        "content": {"text/html": {}},
+    },
+}
 
 
 def router(runtime: Runtime[Any]) -> APIRouter:
@@ -32,12 +46,29 @@ def router(runtime: Runtime[Any]) -> APIRouter:
     links = runtime.ports.get("links")
     clock = runtime.port("clock", Clock)
 
-    @api.get("/v1/confirm/{token}", response_class=HTMLResponse, responses=PAGES)
+    @api.get("/v1/confirm/{token}", response_class=HTMLResponse, responses=ASKING)
+    async def confirmation_page(token: str, uow: UoW) -> HTMLResponse:
+        """The page a confirmation link opens: a button that confirms the address (it posts
+        to the same address); a link already confirmed, expired or not valid says so.
+        Opening it changes nothing."""
+        if not isinstance(links, ConfirmationLinks):
+            return pages.render(pages.UNAVAILABLE)
+        try:
+            waiting = await awaits_confirmation(uow, token, links=links, now=clock.now())
+        except InvalidToken:
+            return pages.render(pages.INVALID)
+        except UnknownConfirmation:
+            return pages.render(pages.UNKNOWN)
+        except ConfirmationExpired:
+            return pages.render(pages.EXPIRED)
+        return pages.render(pages.ASK if waiting else pages.ALREADY_CONFIRMED)
+
+    @api.post("/v1/confirm/{token}", response_class=HTMLResponse, responses=PAGES)
     async def confirm_address(token: str, uow: UoW) -> HTMLResponse:
         """Confirm the email address a double opt-in mail was sent to: every lead held for
         it and still in time is published (``lead.verified``, each once; one put on the
         do-not-contact list meanwhile is rejected instead) and the person sees a thank-you
-        page. Following the link again changes nothing."""
+        page. Confirming again changes nothing."""
         if not isinstance(links, ConfirmationLinks):
             return pages.render(pages.UNAVAILABLE)
         try:

@@ -117,6 +117,34 @@ async def _mails_for(
     raise RuntimeError("the addresses' confirmation mails kept changing while leads joined them")
 
 
+async def _waiting_mail(
+    uow: UnitOfWork, token_hash: bytes, now: datetime, *, lock: bool
+) -> tuple[Mail, list[Held]] | None:
+    """The mail a link belongs to and the leads still waiting for it; None when it was
+    confirmed before. Raises :class:`UnknownConfirmation` or :class:`ConfirmationExpired`."""
+    mail = await MailRepository(uow).by_token(token_hash, lock=lock)
+    if mail is None or mail.state == "withdrawn":
+        raise UnknownConfirmation("no confirmation mail carries this link")
+    if mail.state == "confirmed" and mail.settled_at is not None:
+        return None
+    if mail.state == "expired" or mail.expired(now):
+        raise ConfirmationExpired(f"the link of mail {mail.mail_id} has expired")
+    waiting = await ConfirmationRepository(uow).waiting_for([mail.mail_id], now)
+    if not waiting:  # each one's own, shorter time ran out
+        raise ConfirmationExpired(f"no lead waits for mail {mail.mail_id} any more")
+    return mail, waiting
+
+
+async def awaits_confirmation(
+    uow: UnitOfWork, token: str, *, links: ConfirmationLinks, now: datetime
+) -> bool:
+    """Whether following this link would confirm its address now (True) or it was
+    confirmed before (False); changes nothing. Raises as :func:`confirm` does."""
+    token_hash = links.digest(token)
+    async with uow:
+        return await _waiting_mail(uow, token_hash, now, lock=False) is not None
+
+
 async def confirm(
     uow: UnitOfWork, token: str, *, links: ConfirmationLinks, now: datetime
 ) -> Confirmed:
@@ -130,16 +158,12 @@ async def confirm(
     token_hash = links.digest(token)
     async with uow:
         mails = MailRepository(uow)
-        mail = await mails.by_token(token_hash, lock=True)
-        if mail is None or mail.state == "withdrawn":
-            raise UnknownConfirmation("no confirmation mail carries this link")
-        if mail.state == "confirmed" and mail.settled_at is not None:
+        found = await _waiting_mail(uow, token_hash, now, lock=True)
+        if found is None:
+            mail = await mails.by_token(token_hash, lock=False)
+            assert mail is not None and mail.settled_at is not None
             return Confirmed(mail.mail_id, mail.settled_at, (), first_time=False)
-        if mail.state == "expired" or mail.expired(now):
-            raise ConfirmationExpired(f"the link of mail {mail.mail_id} has expired")
-        waiting = await ConfirmationRepository(uow).waiting_for([mail.mail_id], now)
-        if not waiting:  # each one's own, shorter time ran out
-            raise ConfirmationExpired(f"no lead waits for mail {mail.mail_id} any more")
+        mail, waiting = found
         kept = await unless_suppressed(uow, waiting, now)
         await publish_confirmed(uow, kept, now)
         if kept:

@@ -1,5 +1,6 @@
 """The pages a person sees after following a confirmation link: small, self-contained
-HTML (no scripts, nothing loaded from elsewhere)."""
+HTML (no scripts, nothing loaded from elsewhere). Following the link shows a button; only
+pressing it confirms, so a mail scanner that opens every link confirms nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ class Page:
     text: str
 
 
+ASK = Page(
+    200,
+    "Please confirm your email address",
+    "Press the button to confirm that you signed up and want to hear from us.",
+)
 CONFIRMED = Page(
     200,
     "Thank you: your email address is confirmed",
@@ -65,13 +71,15 @@ _HTML = """<!doctype html>
          border-radius: 12px; box-shadow: 0 1px 4px rgba(0, 0, 0, .12); }}
   h1 {{ font-size: 1.4rem; margin-top: 0; }}
   p {{ line-height: 1.5; }}
+  button {{ font: inherit; padding: .6rem 1.2rem; border: 0; border-radius: 8px;
+           background: #1f6feb; color: #fff; cursor: pointer; }}
 </style>
 </head>
 <body>
 <main>
 <h1>{title}</h1>
 <p>{text}</p>
-</main>
+{form}</main>
 </body>
 </html>
 """
@@ -81,10 +89,15 @@ HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
 }
 
 
+# posts to the page's own address (the link, token included): nothing to copy into it
+_FORM = '<form method="post"><button type="submit">Confirm my email address</button></form>\n'
+
+
 def render(page: Page) -> HTMLResponse:
-    html = _HTML.format(title=escape(page.title), text=escape(page.text))
+    form = _FORM if page is ASK else ""
+    html = _HTML.format(title=escape(page.title), text=escape(page.text), form=form)
     return HTMLResponse(html, status_code=page.status, headers=HEADERS)
