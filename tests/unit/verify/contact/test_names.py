@@ -167,6 +167,11 @@ def test_near_misses_of_the_rules_are_real_names(text: str) -> None:
         ("van der Berg", True, "van der Berg"),
         ("Van Der Berg", True, "Van Der Berg"),  # typed with care: kept
         ("de la cruz", True, "de la Cruz"),
+        ("LE PEN", True, "Le Pen"),  # an article that begins a family name keeps its capital
+        ("le pen", True, "Le Pen"),
+        ("LA RUSSA", True, "La Russa"),
+        ("le Clerc", True, "le Clerc"),  # typed with care: kept
+        ("DE LA FONTAINE", True, "de la Fontaine"),  # after another particle: lower case
         ("DeVito", True, "DeVito"),
         ("NGUYỄN", True, "Nguyễn"),
         ("Nguyễn", True, "Nguyễn"),

@@ -32,6 +32,9 @@ _PARTICLES = frozenset(
         "la", "le", "von", "zu", "ten", "ter", "af", "al", "bin", "ibn", "y",
     }
 )  # fmt: skip
+# Articles that begin a family name keep their capital ("Le Pen", "La Russa"); after
+# another particle they are lower case ("de la Cruz").
+_ARTICLES = frozenset({"le", "la", "les", "lo"})
 # A whole field that names nobody (compared folded: lower case, no accents).
 _PLACEHOLDER_VALUES = frozenset(
     {
@@ -136,13 +139,14 @@ def examine_name(
 def wash_person_name(value: str | None, *, family: bool) -> str | None:
     """Whitespace collapsed and careless casing mended, sensible casing kept.
 
-    All-lower or all-upper text is cased word by word ("jOHN  SMITH" → "John Smith",
-    "mcdonald" → "McDonald", "o'brien" → "O'Brien"); in mixed text only words typed all
-    upper, all lower or with a lower-case first letter followed by capitals are mended, so
-    "McDonald", "DeVito" and "van der Berg" stay as typed (a particle typed in lower case
-    before another word stays so in either field). In a family name, particles before
-    another word are lower case ("VAN DER BERG" → "van der Berg"). Scripts without
-    case ("王", "さくら") are left alone.
+        All-lower or all-upper text is cased word by word ("jOHN  SMITH" → "John Smith",
+        "mcdonald" → "McDonald", "o'brien" → "O'Brien"); in mixed text only words typed all
+        upper, all lower or with a lower-case first letter followed by capitals are mended, so
+        "McDonald", "DeVito" and "van der Berg" stay as typed (a particle typed in lower case
+        before another word stays so in either field). In a family name, particles before
+        another word are lower case ("VAN DER BERG" → "van der Berg"), but an article that
+    begins it keeps its capital ("LE PEN" → "Le Pen"). Scripts without
+        case ("王", "さくら") are left alone.
     """
     if value is None:
         return None
@@ -159,6 +163,8 @@ def wash_person_name(value: str | None, *, family: bool) -> str | None:
             washed.append(token)  # "N/A", "J.R.R.": typed with care or not a name at all
             continue
         is_particle = i < len(tokens) - 1 and token.lower() in _PARTICLES
+        if is_particle and family and i == 0 and token.lower() in _ARTICLES:
+            is_particle = token.islower() and not all_one_case  # "LE PEN" → "Le Pen"
         if is_particle and (token.islower() or (family and all_one_case)):
             washed.append(token.lower())
         elif all_one_case or _careless(token):
