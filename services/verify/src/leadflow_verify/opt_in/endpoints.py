@@ -5,6 +5,7 @@ person, not a program: an HTML page whatever happens."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter
@@ -41,6 +42,21 @@ ASKING: dict[int | str, dict[str, Any]] = {
 }
 
 
+# What a link that cannot confirm anything shows, by why.
+_REFUSED: dict[type[Exception], pages.Page] = {
+    InvalidToken: pages.INVALID,
+    UnknownConfirmation: pages.UNKNOWN,
+    ConfirmationExpired: pages.EXPIRED,
+}
+
+
+async def _page(work: Awaitable[pages.Page]) -> HTMLResponse:
+    try:
+        return pages.render(await work)
+    except (InvalidToken, UnknownConfirmation, ConfirmationExpired) as exc:
+        return pages.render(_REFUSED[type(exc)])
+
+
 def router(runtime: Runtime[Any]) -> APIRouter:
     api = APIRouter(tags=["double opt-in"])
     links = runtime.ports.get("links")
@@ -53,15 +69,12 @@ def router(runtime: Runtime[Any]) -> APIRouter:
         Opening it changes nothing."""
         if not isinstance(links, ConfirmationLinks):
             return pages.render(pages.UNAVAILABLE)
-        try:
+
+        async def asked() -> pages.Page:
             waiting = await awaits_confirmation(uow, token, links=links, now=clock.now())
-        except InvalidToken:
-            return pages.render(pages.INVALID)
-        except UnknownConfirmation:
-            return pages.render(pages.UNKNOWN)
-        except ConfirmationExpired:
-            return pages.render(pages.EXPIRED)
-        return pages.render(pages.ASK if waiting else pages.ALREADY_CONFIRMED)
+            return pages.ASK if waiting else pages.ALREADY_CONFIRMED
+
+        return await _page(asked())
 
     @api.post("/v1/confirm/{token}", response_class=HTMLResponse, responses=PAGES)
     async def confirm_address(token: str, uow: UoW) -> HTMLResponse:
@@ -71,14 +84,11 @@ def router(runtime: Runtime[Any]) -> APIRouter:
         page. Confirming again changes nothing."""
         if not isinstance(links, ConfirmationLinks):
             return pages.render(pages.UNAVAILABLE)
-        try:
+
+        async def confirmed() -> pages.Page:
             done = await confirm(uow, token, links=links, now=clock.now())
-        except InvalidToken:
-            return pages.render(pages.INVALID)
-        except UnknownConfirmation:
-            return pages.render(pages.UNKNOWN)
-        except ConfirmationExpired:
-            return pages.render(pages.EXPIRED)
-        return pages.render(pages.CONFIRMED if done.first_time else pages.ALREADY_CONFIRMED)
+            return pages.CONFIRMED if done.first_time else pages.ALREADY_CONFIRMED
+
+        return await _page(confirmed())
 
     return api
