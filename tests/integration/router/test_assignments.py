@@ -17,7 +17,14 @@ from leadflow_router.service import SERVICE as ROUTER
 from leadflow_router.settings import RouterSettings
 from leadflow_shared.config import load_config
 from leadflow_shared.db import Database
-from leadflow_shared.events import LeadOffered, LeadRouted, LeadScored, Topics
+from leadflow_shared.events import (
+    LeadFeedback,
+    LeadOffered,
+    LeadRouted,
+    LeadScored,
+    Topics,
+    parse_event,
+)
 from leadflow_shared.ports import Clock
 from tests.conftest import EXAMPLE_CONFIG, Infra
 from tests.support import api_client, fresh, handle
@@ -60,7 +67,8 @@ async def db(infra_env: Infra) -> AsyncIterator[Database]:
         await sync_config(database.unit_of_work(), TEAM)
         async with database.driver_connection() as conn:  # a clean round robin
             await conn.execute(
-                "UPDATE reps SET last_assigned_at = NULL, assigned_total = 0, credit = 0"
+                "UPDATE reps SET last_assigned_at = NULL, assigned_total = 0, credit = 0,"
+                " open_leads = 0"
             )
         yield database
         await sync_config(database.unit_of_work(), load_config(EXAMPLE_CONFIG, RouterConfig))
@@ -148,3 +156,53 @@ async def test_review_leads_are_queued_and_repeats_go_to_the_first_leads_rep(
     (routed,) = await handle(db, route_leads, [again], clock=later)
     assert isinstance(routed, LeadRouted)
     assert routed.data.assignee == owner and routed.data.rule_path[0] == "repeat"
+
+
+async def test_feedback_is_published_and_closing_feedback_frees_a_reps_place(
+    infra_env: Infra, db: Database
+) -> None:
+    settings = infra_env.settings(
+        RouterSettings, "router", admin_api_key="router-admin-key-0123456789"
+    )
+    key = {"Authorization": "Bearer router-admin-key-0123456789"}
+    async with db.driver_connection() as conn:  # Ben has room for one more lead
+        await conn.execute("UPDATE reps SET capacity = 1 WHERE id IN ('rep-ben', 'rep-eve')")
+    first, second = scored("CA"), scored("CA")  # only Ben covers CA
+    routed = await handle(db, route_leads, [first, second], clock=FixedClock(NOW))
+    assert assignees(routed) == ["rep-ben", "sales"]
+    app = ROUTER.create_app(settings)
+    async with api_client(app, "router") as client:
+        path = f"/v1/assignments/{first.lead_id}/feedback"
+        refused = await client.post(path, json={"outcome": "contacted"})
+        contacted = await client.post(
+            path, json={"outcome": "contacted", "note": "call"}, headers=key
+        )
+        still_full = assignees(await handle(db, route_leads, [scored("CA")], clock=FixedClock(NOW)))
+        converted = await client.post(path, json={"outcome": "converted"}, headers=key)
+        again = await client.post(path, json={"outcome": "junk"}, headers=key)
+        unknown = await client.post(
+            f"/v1/assignments/{uuid.uuid4()}/feedback", json={"outcome": "dead"}, headers=key
+        )
+        invalid = await client.post(path, json={"outcome": "great"}, headers=key)
+        reps = {r["id"]: r for r in (await client.get("/v1/reps")).json()}
+    assert refused.status_code == 401 and unknown.status_code == 404
+    assert invalid.status_code == 422
+    assert contacted.status_code == 202 and contacted.json()["closed"] is False
+    assert still_full == ["sales"]  # contacted is no close: Ben is still full
+    assert converted.status_code == 202 and converted.json()["closed"] is True
+    assert again.status_code == 202 and again.json()["closed"] is True
+    assert reps["rep-ben"]["open_leads"] == 0  # freed once, though closed twice
+    assert assignees(await handle(db, route_leads, [scored("CA")], clock=FixedClock(NOW))) == [
+        "rep-ben"
+    ]
+    async with db.driver_connection() as conn:
+        rows = await conn.fetch(
+            "SELECT value FROM router.outbox WHERE key = $1 ORDER BY id",
+            str(first.lead_id).encode(),
+        )
+    outcomes = [
+        e.data.outcome
+        for e in map(parse_event, (r["value"] for r in rows))
+        if isinstance(e, LeadFeedback)
+    ]
+    assert outcomes == ["contacted", "converted", "junk"]

@@ -36,6 +36,7 @@ SERVICE = Service(
         "leadflow_router.partners.endpoints:router",
         "leadflow_router.assignments.endpoints:router",
     ],
+    api="leadflow_router.api:router_api",
     topics=partner_topics,
     on_start=load_team,
 )

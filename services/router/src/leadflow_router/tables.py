@@ -1,8 +1,9 @@
 """Every router table (the metadata migrations compare against)."""
 
 from leadflow_router.assignments.tables import assignments
+from leadflow_router.feedback.tables import feedback
 from leadflow_router.partners.tables import partners
 from leadflow_router.reps.tables import reps
 from leadflow_router.schema import inbox, metadata, outbox
 
-__all__ = ["assignments", "inbox", "metadata", "outbox", "partners", "reps"]
+__all__ = ["assignments", "feedback", "inbox", "metadata", "outbox", "partners", "reps"]

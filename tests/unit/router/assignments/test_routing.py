@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from leadflow_router.assignments.domain.routing import (
+    Decision,
     RepTurn,
     RoutingInput,
     rep_turns,
@@ -29,12 +30,20 @@ def rep(
     active: bool = True,
     last: datetime | None = None,
     weight: int = 1,
+    capacity: int = 50,
+    open_leads: int = 0,
 ) -> RepState:
     return RepState(
         rep=Rep(
-            id=rep_id, name=rep_id.title(), territories=countries, active=active, weight=weight
+            id=rep_id,
+            name=rep_id.title(),
+            territories=countries,
+            active=active,
+            weight=weight,
+            capacity=capacity,
         ),
         last_assigned_at=last,
+        open_leads=open_leads,
     )
 
 
@@ -212,3 +221,21 @@ def test_a_repeat_in_the_same_batch_as_its_first_lead_follows_it() -> None:
     decisions = route_all(leads, states, PARTNERS, T0)
     assert [d.assignee_id for d in decisions] == ["rep-ben", "rep-eve", "rep-ben"]
     assert decisions[2].rule_path[0] == "repeat"
+
+
+def test_a_rep_at_capacity_gets_nothing_more_and_then_the_sales_queue_waits() -> None:
+    reps = [rep("rep-ben", "US", capacity=2), rep("rep-eve", "US", capacity=1, open_leads=1)]
+    decisions = route_all([RoutingInput("US", "hot", "sql")] * 4, reps, [], T0)
+    assert [d.assignee_id for d in decisions] == ["rep-ben", "rep-ben", "sales", "sales"]
+    assert decisions[2].kind == "queue" and "at capacity" in decisions[2].reason
+    assert decisions[2].rule_path[-2:] == ("at-capacity", "sales")
+
+
+def test_a_repeat_goes_elsewhere_when_its_first_leads_rep_is_full() -> None:
+    first = uuid.uuid4()
+    owner = Decision("rep", "rep-ben", ("sales-ready",), "earlier")
+    reps = [rep("rep-ben", "US", capacity=1, open_leads=1), rep("rep-eve", "US")]
+    lead = RoutingInput("US", "hot", "sql", duplicate_of=first)
+    assert route(lead, reps, [], owner).assignee_id == "rep-eve"
+    roomy = [rep("rep-ben", "US", capacity=2, open_leads=1), rep("rep-eve", "US")]
+    assert route(lead, roomy, [], owner).assignee_id == "rep-ben"

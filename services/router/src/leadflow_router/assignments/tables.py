@@ -20,5 +20,8 @@ assignments = sa.Table(
     sa.Column(
         "routed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
+    # the latest feedback, and when feedback closed the lead (converted, junk, dead, rejected)
+    sa.Column("outcome", sa.Text),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
     sa.Index(None, "assignee_kind", "assignee_id"),
 )

@@ -31,3 +31,9 @@ class RepState(BaseModel):
     rep: Rep
     last_assigned_at: datetime | None = None
     credit: int = 0
+    open_leads: int = 0  # assigned and not closed by feedback (converted, junk, dead, rejected)
+
+    @property
+    def has_room(self) -> bool:
+        """Fewer open leads than the rep's capacity."""
+        return self.open_leads < self.rep.capacity

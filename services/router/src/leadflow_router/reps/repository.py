@@ -14,13 +14,15 @@ from leadflow_router.reps.tables import reps
 from leadflow_shared.uow import UnitOfWork
 
 _COLUMNS = (
-    "id, name, territories, weight, capacity, active, last_assigned_at, assigned_total, credit"
+    "id, name, territories, weight, capacity, active, last_assigned_at, assigned_total, credit, "
+    "open_leads"
 )
 _LOCK_ALL = f"SELECT {_COLUMNS} FROM {reps.fullname} ORDER BY id FOR UPDATE"
 _TAKE_TURNS = f"""
     UPDATE {reps.fullname} AS r
     SET last_assigned_at = coalesce(t.last_assigned_at, r.last_assigned_at),
         assigned_total = r.assigned_total + t.leads,
+        open_leads = r.open_leads + t.leads,
         credit = coalesce(t.credit, r.credit)
     FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::bigint[])
         AS t(id, leads, last_assigned_at, credit)
@@ -37,7 +39,12 @@ def _state(row: Any) -> RepState:
         capacity=row["capacity"],
         active=row["active"],
     )
-    return RepState(rep=rep, last_assigned_at=row["last_assigned_at"], credit=row["credit"])
+    return RepState(
+        rep=rep,
+        last_assigned_at=row["last_assigned_at"],
+        credit=row["credit"],
+        open_leads=row["open_leads"],
+    )
 
 
 class RepRepository:
@@ -62,6 +69,14 @@ class RepRepository:
                 [t.last_assigned_at for t in turns.values()],
                 [t.credit for t in turns.values()],
             )
+
+    async def close_one(self, rep_id: str) -> None:
+        """One of the rep's open leads was closed (converted, junk, dead, rejected)."""
+        await self.uow.session.execute(
+            sa.update(reps)
+            .where(reps.c.id == rep_id, reps.c.open_leads > 0)
+            .values(open_leads=reps.c.open_leads - 1)
+        )
 
     async def all(self) -> list[tuple[RepState, int]]:
         """Every rep with the number of leads they got so far."""

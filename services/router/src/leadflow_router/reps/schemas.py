@@ -18,6 +18,7 @@ class RepOut(BaseModel):
     active: bool
     last_assigned_at: datetime | None
     assigned_total: int
+    open_leads: int  # assigned and not closed by feedback: at most the capacity
 
     @classmethod
     def of(cls, state: RepState, assigned_total: int) -> RepOut:
@@ -31,4 +32,5 @@ class RepOut(BaseModel):
             active=rep.active,
             last_assigned_at=state.last_assigned_at,
             assigned_total=assigned_total,
+            open_leads=state.open_leads,
         )

@@ -20,4 +20,6 @@ reps = sa.Table(
     sa.Column("assigned_total", sa.BigInteger, nullable=False, server_default="0"),
     # the weighted rotation's credit (smooth weighted round robin)
     sa.Column("credit", sa.BigInteger, nullable=False, server_default="0"),
+    # leads assigned to the rep and not closed by feedback: the rep's capacity counts these
+    sa.Column("open_leads", sa.Integer, nullable=False, server_default="0"),
 )

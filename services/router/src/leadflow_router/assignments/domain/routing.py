@@ -2,14 +2,17 @@
 
 1. A lead verification sent to review goes to the review queue: never to a rep or partner.
 2. A repeat of an earlier lead by the same person (verify's ``duplicate_of``) goes to whoever
-   has that person's first lead: the same rep while active, or the same partner.
+   has that person's first lead: the same rep while active and under capacity, or the same
+   partner.
 3. A lead from a partner's territory is offered to that partner, whatever its temperature.
 4. A hot or SQL lead goes to an active rep covering its country, in a weighted rotation:
    over any run of leads each rep covering them gets its weight's share, within one lead
    (smooth weighted round robin: every covering rep gains its weight in credit, the one
    with the most credit gets the lead and gives back the covering reps' total weight; ties
    go to whoever waited longest, then by id, never by when a rep was created). With equal
-   weights this is plain round robin.
+   weights this is plain round robin. A rep with as many open leads as their capacity
+   (assigned, and not yet closed by feedback) gets no more; when every rep who covers the
+   country is full, the lead waits in the sales queue.
 5. Everything else goes to the nurture queue.
 
 A batch of leads is routed in order, each rep assignment moving that rep to the back of
@@ -29,6 +32,7 @@ from leadflow_shared.events.v1 import AssigneeKind, LifecycleStatus, Temperature
 
 NURTURE_QUEUE = "nurture"
 REVIEW_QUEUE = "review"
+SALES_QUEUE = "sales"  # sales-ready leads no rep has room for
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,10 @@ def _owner(
 ) -> Decision | None:
     """The first lead's assignee, when it can take the repeat too."""
     if owner.kind == "rep":
-        rep = next((s.rep for s in reps if s.rep.id == owner.assignee_id), None)
-        if rep is None or not rep.active:
+        state = next((s for s in reps if s.rep.id == owner.assignee_id), None)
+        if state is None or not state.rep.active or not state.has_room:
             return None
-        name = rep.name
+        name = state.rep.name
     elif owner.kind == "partner":
         partner = next((p for p in partners if p.id == owner.assignee_id), None)
         if partner is None or not partner.active:
@@ -137,6 +141,17 @@ def route(
             rule_path=("sales-ready", f"country:{country or '-'}", "no-rep", NURTURE_QUEUE),
             reason=f"no active rep covers {where}",
         )
+    with_room = [s for s in covering if s.has_room]
+    if not with_room:
+        names = ", ".join(s.rep.name for s in covering)
+        return Decision(
+            kind="queue",
+            assignee_id=SALES_QUEUE,
+            rule_path=("sales-ready", f"country:{country}", "at-capacity", SALES_QUEUE),
+            reason=f"every rep who covers {country} is at capacity ({names}): waits in the "
+            "sales queue",
+        )
+    covering = with_room
     chosen = min(covering, key=lambda s: _next_in_turn(s, s.rep.weight))
     total = sum(s.rep.weight for s in covering)
     credits = tuple(
@@ -180,8 +195,9 @@ def route_all(
         for rep_id, credit in decision.credits:
             states[rep_id] = states[rep_id].model_copy(update={"credit": credit})
         if decision.kind == "rep":
-            states[decision.assignee_id] = states[decision.assignee_id].model_copy(
-                update={"last_assigned_at": assigned_at(now, n)}
+            state = states[decision.assignee_id]
+            states[decision.assignee_id] = state.model_copy(
+                update={"last_assigned_at": assigned_at(now, n), "open_leads": state.open_leads + 1}
             )
         decisions.append(decision)
     return decisions
