@@ -90,6 +90,8 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         score = f"http://127.0.0.1:{ports.api_base + 2}"
         executive = await _the_example_rules_score_and_explain(capture, score, stack)
         await _replay_shows_and_promote_switches(score, executive, tmp_path)
+        router = f"http://127.0.0.1:{ports.api_base + 3}"
+        await _feedback_reaches_score(router, score, executive, tmp_path)
 
         code = await asyncio.to_thread(stack.stop, 30)
         assert code == 0, stack.output
@@ -188,3 +190,28 @@ async def _replay_shows_and_promote_switches(
     assert after["current"]["temperature"] == "warm"
     assert after["current"]["rules_version"] == version
     assert [h["trigger"] for h in after["history"]][-1] == "promote"
+
+
+async def _feedback_reaches_score(
+    router: str, score: str, executive: uuid.UUID, tmp_path: Path
+) -> None:
+    """A rep reports the executive's lead as junk (the admin key `make run` wrote): router
+    publishes the feedback, score takes it at once and the lead's status falls."""
+    key = (tmp_path / "state" / "admin-api-key").read_text().strip()
+    async with httpx.AsyncClient(base_url=router, timeout=10) as client:
+        given = await client.post(
+            f"/v1/assignments/{executive}/feedback",
+            json={"outcome": "junk", "note": "a competitor fishing"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    assert given.status_code == 202, given.text
+    assert given.json()["closed"] is True
+    async with httpx.AsyncClient(base_url=score, timeout=10) as client:
+        for _ in range(100):  # score consumes leads.feedback.v1: within seconds
+            shown = (await client.get(f"/v1/scores/{executive}")).json()
+            if shown["current"]["trigger"] == "activity":
+                break
+            await asyncio.sleep(0.2)
+    fired = {c["rule"]: c["points"] for c in shown["current"]["explanation"]}
+    assert fired.get("engagement.feedback.junk") == -60, shown
+    assert shown["current"]["status"] != "sql"
