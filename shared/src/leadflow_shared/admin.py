@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
@@ -52,19 +52,29 @@ def admin_router(key: SecretStr | None) -> APIRouter:
 
 
 class AdminGate:
-    """ASGI: calls under ``/v1/admin`` are refused before their body is read when they lack
-    the admin key (401, or 403 while the admin API is off) or announce a body over
-    ``max_body_bytes`` (413); a body that turns out larger while it is read is refused as
-    soon as it passes the limit. Everything else goes to ``app`` untouched."""
+    """ASGI: calls under ``/v1/admin`` (and ``prefixes``) are refused before their body is
+    read when they lack the admin key (401, or 403 while the admin API is off) or announce
+    a body over ``max_body_bytes`` (413); a body that turns out larger while it is read is
+    refused as soon as it passes the limit, and one whose client goes away is not answered.
+    Everything else goes to ``app`` untouched."""
 
     def __init__(
-        self, app: ASGIApp, key: SecretStr | None, max_body_bytes: int = ADMIN_MAX_BODY_BYTES
+        self,
+        app: ASGIApp,
+        key: SecretStr | None,
+        max_body_bytes: int = ADMIN_MAX_BODY_BYTES,
+        prefixes: Sequence[str] = (),
     ) -> None:
         self.app, self.key, self.max_body_bytes = app, key, max_body_bytes
+        # besides /v1/admin: other paths a service keeps behind the admin key for now
+        self.prefixes = tuple(p.rstrip("/") for p in (ADMIN_PREFIX, *prefixes))
+
+    def _guarded(self, path: str) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in self.prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")):
+        if not self._guarded(path):
             await self.app(scope, receive, send)
             return
         headers = header_map(scope)
@@ -81,14 +91,13 @@ class AdminGate:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay(bytes(body), message), send)
-                return
+                return  # the client went away mid-body: nothing to answer
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_body_bytes:
                 await _refuse(send, 413, "payload_too_large", self._too_large())
                 return
-        await self.app(scope, _replay(bytes(body), None), send)
+        await self.app(scope, _replay(bytes(body), receive), send)
 
     def _too_large(self) -> str:
         return f"the body is over {self.max_body_bytes:,} bytes"
@@ -98,18 +107,16 @@ async def _refuse(send: Send, status: int, code: str, message: str) -> None:
     await send_json(send, status, json.dumps(error_body(code, message)).encode())
 
 
-def _replay(body: bytes, then: Message | None) -> Receive:
-    """A receive that gives the body read already, then what came after it (a
-    disconnect), then waits as the server's would."""
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the body read already, then hands over to the server's own
+    (a disconnect, when it comes)."""
     sent = False
 
-    async def receive() -> Message:
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        if then is not None:
-            return then
-        return {"type": "http.disconnect"}
+        return await receive()
 
-    return receive
+    return replay

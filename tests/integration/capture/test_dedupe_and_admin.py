@@ -239,3 +239,21 @@ async def test_expired_dedupe_keys_and_signatures_are_forgotten(
         "SELECT key FROM capture.dedupe_keys WHERE key = ANY($1::bytea[])", [old, live]
     )
     assert [r["key"] for r in left] == [live]
+
+
+async def test_a_key_stored_before_its_submission_was_kept_still_answers_a_retry(
+    capture: httpx.AsyncClient, capture_db: asyncpg.Connection
+) -> None:
+    """Keys written before capture kept the submission's digest (or by an older capture
+    during an upgrade) have none: a retry is answered with the first lead, as before."""
+    key = f"order-{uuid.uuid4()}"
+    lead = unique_lead()
+    headers = {"X-Leadflow-Source": "web-form", "Idempotency-Key": key}
+    first = await capture.post("/v1/leads", json=lead, headers=headers)
+    await capture_db.execute(
+        "UPDATE capture.dedupe_keys SET body = NULL WHERE lead_id = $1",
+        uuid.UUID(first.json()["lead_id"]),
+    )
+    retry = await capture.post("/v1/leads", json=lead, headers=headers)
+    assert first.status_code == retry.status_code == 202
+    assert retry.json()["lead_id"] == first.json()["lead_id"]

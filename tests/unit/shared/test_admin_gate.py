@@ -122,3 +122,61 @@ async def test_other_paths_pass_untouched(path: str) -> None:
     behind = Behind()
     status, _, client = await call(AdminGate(behind, KEY), path, [b"{}"], {})
     assert status == 200 and behind.called and client.read == 1
+
+
+class Leaving(Client):
+    """A client that sends one chunk of a longer body, then goes away."""
+
+    async def receive(self) -> Message:
+        self.read += 1
+        if self.read == 1:
+            return {"type": "http.request", "body": b'{"name": ', "more_body": True}
+        return {"type": "http.disconnect"}
+
+
+async def test_a_client_that_goes_away_mid_body_is_not_answered() -> None:
+    behind = Behind()
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "path": "/v1/admin/sources/x",
+        "headers": [(b"authorization", f"Bearer {KEY.get_secret_value()}".encode())],
+    }
+    await AdminGate(behind, KEY)(scope, Leaving([]).receive, send)
+    assert not behind.called and sent == []
+
+
+async def test_after_the_body_the_app_hears_the_server_itself() -> None:
+    heard: list[Message] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        heard.append(await receive())
+        heard.append(await receive())  # after the body: the server's next message
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    client = Client([b"{}"])
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    headers = [(b"authorization", f"Bearer {KEY.get_secret_value()}".encode())]
+    scope = {"type": "http", "method": "PUT", "path": "/v1/admin/x", "headers": headers}
+    await AdminGate(app, KEY)(scope, client.receive, send)
+    assert heard[0]["body"] == b"{}" and heard[1] == {"type": "http.disconnect"}
+    assert client.read == 1 and sent[0]["status"] == 204
+
+
+async def test_a_service_can_keep_more_paths_behind_the_key() -> None:
+    behind = Behind()
+    gate = AdminGate(behind, KEY, prefixes=["/v1/assignments"])
+    status, _, client = await call(gate, "/v1/assignments/x/feedback", BIG, {})
+    assert status == 401 and client.read == 0 and not behind.called
+    status, _, _ = await call(gate, "/v1/leads", [b"{}"], {})
+    assert status == 200

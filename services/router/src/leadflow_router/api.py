@@ -10,4 +10,5 @@ from leadflow_shared.service import Api, Runtime
 
 
 def router_api(runtime: Runtime[Any]) -> Api:
-    return Api(routers=[feedback.router(runtime)])
+    # feedback takes the admin key until reps and partners have keys of their own
+    return Api(routers=[feedback.router(runtime)], admin_prefixes=["/v1/assignments"])

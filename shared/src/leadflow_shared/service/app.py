@@ -77,4 +77,4 @@ def create_app(
         extension.document(app)
     served: ASGIApp = DirectRoutes(app, extension.direct_routes) if extension.direct_routes else app
     # the admin API's key and body limit, checked before a body is read
-    return AdminGate(served, settings.admin_api_key)
+    return AdminGate(served, settings.admin_api_key, prefixes=extension.admin_prefixes)

@@ -83,6 +83,9 @@ class Api:
     direct_routes: Mapping[tuple[str, str], ASGIApp] = field(default_factory=dict)
     document: Callable[[FastAPI], None] | None = None  # puts direct routes in the OpenAPI
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = ()
+    # path prefixes beyond /v1/admin whose calls need the admin key (checked, with the
+    # body's size, before a body is read)
+    admin_prefixes: Sequence[str] = ()
 
 
 def _no_ports(_: ServiceSettings) -> Mapping[str, object]:

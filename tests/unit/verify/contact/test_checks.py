@@ -480,6 +480,7 @@ def test_a_page_address_that_is_no_http_url_is_dropped_and_flagged(given: str) -
     check = check_named(verdict, "page_url")
     assert check.status == "flagged" and check.findings == ("unsafe_url",)
     assert check.after is None and "dropped" in check.evidence
+    assert given.strip() not in f"{check.before} {check.evidence}"  # named, not repeated
     assert "unsafe_url" in verdict.findings and verdict.accepted  # a flag, not a rejection
     assert safe_cta(Cta(type="pricing", page_url=given)).page_url is None
 

@@ -172,6 +172,7 @@ def test_near_misses_of_the_rules_are_real_names(text: str) -> None:
         ("LA RUSSA", True, "La Russa"),
         ("le Clerc", True, "le Clerc"),  # typed with care: kept
         ("DE LA FONTAINE", True, "de la Fontaine"),  # after another particle: lower case
+        ("DI LO RUSSO", True, "di lo Russo"),
         ("DeVito", True, "DeVito"),
         ("NGUYỄN", True, "Nguyễn"),
         ("Nguyễn", True, "Nguyễn"),

@@ -27,7 +27,8 @@ from leadflow_shared.uow import UnitOfWork
 #     lead.captured event goes into the outbox, in submission order.
 # It answers only for the requests that stored nothing: a replayed signature, or a key that
 # an earlier lead owns (with that lead's id, and whether it came with another submission:
-# an Idempotency-Key reused for a different lead). A live key is "updated" to itself so that
+# an Idempotency-Key reused for a different lead; a key stored without its submission's
+# digest, before capture kept one, is taken to match). A live key is "updated" to itself so that
 # RETURNING names its owner even when another transaction committed it after this
 # statement began. A batch with no signed request takes a variant without the signature
 # steps (most batches: Postgres then sets up a smaller plan).
@@ -54,7 +55,7 @@ signed AS (
 ),"""
 _SIGNED_ANSWER = """
 SELECT input.n, signed.n IS NOT NULL AS signed, keys.lead_id,
-       coalesce(keys.body IS DISTINCT FROM input.body, false) AS reused
+       coalesce(keys.body <> input.body, false) AS reused
 FROM input
 LEFT JOIN signed USING (n)
 LEFT JOIN keys ON keys.key = input.key
@@ -63,7 +64,7 @@ WHERE signed.n IS NULL OR keys.lead_id <> input.id
 _UNSIGNED = """
 signed AS (SELECT * FROM input),"""
 _UNSIGNED_ANSWER = """
-SELECT input.n, true AS signed, keys.lead_id, keys.body IS DISTINCT FROM input.body AS reused
+SELECT input.n, true AS signed, keys.lead_id, coalesce(keys.body <> input.body, false) AS reused
 FROM input JOIN keys ON keys.key = input.key
 WHERE keys.lead_id <> input.id
 """

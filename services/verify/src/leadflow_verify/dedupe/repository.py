@@ -73,13 +73,8 @@ class PeopleRepository:
         """The earliest known identity of each email, phone and name (within its block:
         company and initials) of the batch, oldest first; each key locked first, until the
         transaction ends."""
+        await self.lock(batch)
         conn = await self.uow.driver()
-        keys = [
-            *(f"email:{i.email}" for i in batch if i.email),
-            *(f"phone:{i.phone}" for i in batch if i.phone),
-            *(f"block:{i.block}" for i in batch if i.block),
-        ]
-        await conn.execute(_LOCK_KEYS, keys)
         rows = await conn.fetch(
             _CANDIDATES,
             sorted({i.email for i in batch if i.email}),
@@ -93,6 +88,17 @@ class PeopleRepository:
             )
             for r in rows
         ]
+
+    async def lock(self, batch: Sequence[Identity]) -> None:
+        """Take the locks of every key the batch's people can be found by (held until the
+        transaction ends; see ``_LOCK_KEYS``)."""
+        keys = [
+            *(f"email:{i.email}" for i in batch if i.email),
+            *(f"phone:{i.phone}" for i in batch if i.phone),
+            *(f"block:{i.block}" for i in batch if i.block),
+        ]
+        if keys:
+            await (await self.uow.driver()).execute(_LOCK_KEYS, keys)
 
     async def add(self, identities: Sequence[tuple[Identity, uuid.UUID]]) -> None:
         """Remember identities with their person's first lead (one statement)."""

@@ -54,7 +54,8 @@ async def _page(work: Awaitable[pages.Page]) -> HTMLResponse:
     try:
         return pages.render(await work)
     except (InvalidToken, UnknownConfirmation, ConfirmationExpired) as exc:
-        return pages.render(_REFUSED[type(exc)])
+        page = next(p for kind, p in _REFUSED.items() if isinstance(exc, kind))
+        return pages.render(page)
 
 
 def router(runtime: Runtime[Any]) -> APIRouter:

@@ -81,9 +81,10 @@ async def publish_confirmed(uow: UnitOfWork, held: Sequence[Held], now: datetime
     data = {h.lead_id: confirmed(h.confirmation, now) for h in held}
     await ConfirmationRepository(uow).settle(list(data), "confirmed", now)
     await VerificationRepository(uow).settle({i: verdict_of(d) for i, d in data.items()})
-    await PeopleRepository(uow).add(
-        [(identity_of(i, d.contact), d.duplicate_of or i) for i, d in data.items()]
-    )
+    people = [(identity_of(i, d.contact), d.duplicate_of or i) for i, d in data.items()]
+    repository = PeopleRepository(uow)
+    await repository.lock([identity for identity, _ in people])  # as a batch verifying them
+    await repository.add(people)
     for h in held:
         envelope = new_envelope_fields(
             producer=NAME, lead_id=h.lead_id, correlation_id=h.correlation_id

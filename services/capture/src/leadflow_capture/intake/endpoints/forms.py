@@ -26,6 +26,7 @@ from leadflow_shared.errors import Forbidden, LeadflowError, NotFound, Unprocess
 from leadflow_shared.events import new_id
 from leadflow_shared.http import as_unavailable, render_error
 from leadflow_shared.logging import get_logger
+from leadflow_shared.urls import web_url
 
 log = get_logger(__name__)
 
@@ -173,7 +174,7 @@ def router(intake: Intake) -> APIRouter:
             request.headers,
             client,
             channel="form",
-            page_url=lead.cta.page_url or referer,
+            page_url=web_url(lead.cta.page_url) or web_url(referer),
             idempotency_key=key,
         )
         return await intake.capture(

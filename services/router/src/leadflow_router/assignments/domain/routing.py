@@ -5,18 +5,20 @@
    has that person's first lead: the same rep while active and under capacity, or the same
    partner.
 3. A lead from a partner's territory is offered to that partner, whatever its temperature.
-4. A hot or SQL lead goes to an active rep covering its country, in a weighted rotation:
-   over any run of leads each rep covering them gets its weight's share, within one lead
+4. A hot or SQL lead goes to an active rep covering its country, in a weighted rotation
    (smooth weighted round robin: every covering rep gains its weight in credit, the one
    with the most credit gets the lead and gives back the covering reps' total weight; ties
-   go to whoever waited longest, then by id, never by when a rep was created). With equal
-   weights this is plain round robin. A rep with as many open leads as their capacity
-   (assigned, and not yet closed by feedback) gets no more; when every rep who covers the
-   country is full, the lead waits in the sales queue.
+   go to whoever waited longest, then by id, never by when a rep was created). Among the
+   same reps, each cycle of as many leads as their weights add up to gives each rep
+   exactly its weight's share, interleaved rather than in bursts. A repeat that goes to its
+   person's rep (rule 2) takes no turn. With equal weights this is plain round robin. A
+   rep with as many open leads as their capacity (assigned, and not yet closed by
+   feedback) gets no more; when every rep who covers the country is full, the lead waits
+   in the sales queue.
 5. Everything else goes to the nurture queue.
 
-A batch of leads is routed in order, each rep assignment moving that rep to the back of
-the line for the leads after it.
+A batch of leads is routed in order, each decision's credits and open leads counting for
+the leads after it.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from leadflow_shared.events.v1 import (
     DuplicateMatch,
     LeadSubmission,
 )
-from leadflow_shared.urls import web_url
+from leadflow_shared.urls import scheme_of, web_url
 from leadflow_verify.contact.domain.company import domain_agreement
 from leadflow_verify.contact.domain.country import country_name, parse_country
 from leadflow_verify.contact.domain.email import EmailExamination, examine_email
@@ -169,19 +169,19 @@ def check_website(raw: str) -> Checked:
 
 def check_page_url(given: str | None) -> Check | None:
     """A check only when the page the form was sent from is given and unsafe: it is
-    dropped from the lead (see :func:`leadflow_shared.urls.web_url`); a safe page needs no check."""
+    dropped from the lead (see :func:`leadflow_shared.urls.web_url`), and the check names
+    only what kind of address it was, not the address; a safe page needs no check."""
     if not given or not given.strip() or web_url(given) is not None:
         return None
-    shown = given.strip()
-    shown = shown if len(shown) <= 80 else shown[:79] + "…"
+    kind = scheme_of(given)
     return Check(
         name="page_url",
         passed=True,
         status="flagged",
         field="page_url",
-        before=shown,
+        before=kind,
         after=None,
-        evidence=f"{shown!r} is not an http(s) web address: dropped from the lead",
+        evidence=f"the page address ({kind}) is no http(s) web address: dropped from the lead",
         findings=("unsafe_url",),
     )
 

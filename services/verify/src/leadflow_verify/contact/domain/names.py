@@ -29,7 +29,7 @@ _JUDGED = frozenset({"name_contact_in_name", "name_gibberish", "name_placeholder
 _PARTICLES = frozenset(
     {
         "van", "der", "den", "de", "del", "della", "di", "da", "das", "do", "dos", "du",
-        "la", "le", "von", "zu", "ten", "ter", "af", "al", "bin", "ibn", "y",
+        "la", "le", "les", "lo", "von", "zu", "ten", "ter", "af", "al", "bin", "ibn", "y",
     }
 )  # fmt: skip
 # Articles that begin a family name keep their capital ("Le Pen", "La Russa"); after
@@ -139,14 +139,14 @@ def examine_name(
 def wash_person_name(value: str | None, *, family: bool) -> str | None:
     """Whitespace collapsed and careless casing mended, sensible casing kept.
 
-        All-lower or all-upper text is cased word by word ("jOHN  SMITH" → "John Smith",
-        "mcdonald" → "McDonald", "o'brien" → "O'Brien"); in mixed text only words typed all
-        upper, all lower or with a lower-case first letter followed by capitals are mended, so
-        "McDonald", "DeVito" and "van der Berg" stay as typed (a particle typed in lower case
-        before another word stays so in either field). In a family name, particles before
-        another word are lower case ("VAN DER BERG" → "van der Berg"), but an article that
-    begins it keeps its capital ("LE PEN" → "Le Pen"). Scripts without
-        case ("王", "さくら") are left alone.
+    All-lower or all-upper text is cased word by word ("jOHN  SMITH" → "John Smith",
+    "mcdonald" → "McDonald", "o'brien" → "O'Brien"); in mixed text only words typed all
+    upper, all lower or with a lower-case first letter followed by capitals are mended, so
+    "McDonald", "DeVito" and "van der Berg" stay as typed (a particle typed in lower case
+    before another word stays so in either field). In a family name, particles before
+    another word are lower case ("VAN DER BERG" → "van der Berg"), but an article that
+    begins it keeps its capital ("LE PEN" → "Le Pen"). Scripts without case ("王",
+    "さくら") are left alone.
     """
     if value is None:
         return None
