@@ -239,3 +239,17 @@ def test_a_repeat_goes_elsewhere_when_its_first_leads_rep_is_full() -> None:
     assert route(lead, reps, [], owner).assignee_id == "rep-eve"
     roomy = [rep("rep-ben", "US", capacity=2, open_leads=1), rep("rep-eve", "US")]
     assert route(lead, roomy, [], owner).assignee_id == "rep-ben"
+
+
+def test_a_dropped_decision_keeps_the_credits_whole() -> None:
+    """A lead routed before (under another event id) is dropped after routing: the credits
+    after the batch are those of every decision made, so they still add up to zero."""
+    reps = [rep("rep-a", "US"), rep("rep-b", "US", "CA")]
+    leads = [RoutingInput("US", "hot", "sql"), RoutingInput("CA", "hot", "sql")]
+    made = route_all(leads, reps, [], T0)
+    assert [d.assignee_id for d in made] == ["rep-a", "rep-b"]
+    turns = rep_turns([None, made[1]], T0, routed=made)  # the first was dropped
+    assert turns["rep-a"].credit == -1 and turns["rep-b"].credit == 1  # adding up to 0
+    assert turns["rep-a"].leads == 0 and turns["rep-b"].leads == 1
+    # counted from the kept decisions alone, rep-a's move would be lost (credits add to 1)
+    assert "rep-a" not in rep_turns([None, made[1]], T0)

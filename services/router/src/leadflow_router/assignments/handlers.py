@@ -57,7 +57,7 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
         ]
     )
     kept = [d if e.lead_id in stored else None for e, d in zip(fresh, decisions, strict=True)]
-    await reps.take_turns(rep_turns(kept, now))
+    await reps.take_turns(rep_turns(kept, now, routed=decisions))
     for event, decision in zip(fresh, kept, strict=True):
         if decision is not None:
             _publish(uow, event, decision, clock)

@@ -215,19 +215,23 @@ class RepTurn:
     credit: int | None = None
 
 
-def rep_turns(decisions: Sequence[Decision | None], now: datetime) -> dict[str, RepTurn]:
+def rep_turns(
+    decisions: Sequence[Decision | None],
+    now: datetime,
+    routed: Sequence[Decision] | None = None,
+) -> dict[str, RepTurn]:
     """The reps whose rotation moved among ``decisions`` (a batch routed at ``now``, in
-    order; None for a lead whose decision was not kept)."""
+    order; None for a lead whose decision was not kept). The credits are those of every
+    decision ``routed`` (all of the batch's, kept or not: each decision's credits build
+    on the ones before it), so that they stay whole when one is dropped."""
     turns: dict[str, RepTurn] = {}
-    for n, decision in enumerate(decisions):
-        if decision is None:
-            continue
-        for rep_id, credit in decision.credits:
+    moved = routed if routed is not None else [d for d in decisions if d is not None]
+    for made in moved:
+        for rep_id, credit in made.credits:
             before = turns.get(rep_id, RepTurn(0, None))
             turns[rep_id] = RepTurn(before.leads, before.last_assigned_at, credit)
-        if decision.kind == "rep":
-            before = turns.get(decision.assignee_id, RepTurn(0, None))
-            turns[decision.assignee_id] = RepTurn(
-                before.leads + 1, assigned_at(now, n), before.credit
-            )
+    for n, kept in enumerate(decisions):
+        if kept is not None and kept.kind == "rep":
+            before = turns.get(kept.assignee_id, RepTurn(0, None))
+            turns[kept.assignee_id] = RepTurn(before.leads + 1, assigned_at(now, n), before.credit)
     return turns
