@@ -5,7 +5,9 @@ out, and Ctrl-C leaves nothing running."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import subprocess
 import uuid
 from pathlib import Path
@@ -92,6 +94,10 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         await _replay_shows_and_promote_switches(score, executive, tmp_path)
         router = f"http://127.0.0.1:{ports.api_base + 3}"
         await _feedback_reaches_score(router, score, executive, tmp_path)
+        verify_ready = f"http://127.0.0.1:{ports.consumer_base + 1}/readyz"
+        pids["verify-consumer"] = await _a_killed_consumer_is_restarted(
+            stack, pids["verify-consumer"], verify_ready, capture, tmp_path
+        )
 
         code = await asyncio.to_thread(stack.stop, 30)
         assert code == 0, stack.output
@@ -215,3 +221,36 @@ async def _feedback_reaches_score(
     fired = {c["rule"]: c["points"] for c in shown["current"]["explanation"]}
     assert fired.get("engagement.feedback.junk") == -60, shown
     assert shown["current"]["status"] != "sql"
+
+
+async def _a_killed_consumer_is_restarted(
+    stack: Stack, pid: int, ready_url: str, capture: str, tmp_path: Path
+) -> int:
+    """kill -9 of verify's consumer (by its PID: this test's own stack): the launcher starts
+    it again, it is ready within seconds, and a lead posted then is routed."""
+    os.kill(pid, signal.SIGKILL)
+    pids_file = tmp_path / "state" / "run.pids"
+    started = asyncio.get_running_loop().time()
+    new, ready = pid, False
+    async with httpx.AsyncClient(timeout=2) as client:
+        while asyncio.get_running_loop().time() - started < 60 and not ready:
+            await asyncio.sleep(0.2)
+            rows = [line.split() for line in pids_file.read_text().splitlines() if line]
+            new = next((int(p) for p, name in rows if name == "verify-consumer"), pid)
+            if new != pid:
+                with contextlib.suppress(httpx.HTTPError):
+                    ready = (await client.get(ready_url)).status_code == 200
+    assert new != pid and ready, stack.output
+    async with httpx.AsyncClient(base_url=capture, timeout=10) as client:
+        response = await client.post(
+            "/v1/leads",
+            json={"email": "after.restart@example.com", "country": "US"},
+            headers={"X-Leadflow-Source": "web-form"},
+        )
+    assert response.status_code == 202, response.text
+    lead_id = uuid.UUID(response.json()["lead_id"])
+    routed = await wait_for_events(
+        stack.bootstrap_servers, [Topics.ROUTED], {lead_id}, timeout_s=30
+    )
+    assert [e.type for e in routed[lead_id]] == ["lead.routed"]
+    return new

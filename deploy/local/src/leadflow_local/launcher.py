@@ -75,6 +75,20 @@ class StopRequested(Exception):
     """Ctrl-C or SIGTERM arrived."""
 
 
+@dataclass(frozen=True)
+class Restart:
+    """A service process's next start (``at``, monotonic seconds) and how many times it was
+    started again in a row."""
+
+    at: float
+    attempt: int
+
+
+RESTART_FIRST_S = 1.0
+RESTART_MAX_S = 30.0
+RESTART_RESET_S = 60.0  # a process that ran this long starts its count over
+
+
 class ChildExited(Exception):
     def __init__(self, child: Child) -> None:
         super().__init__(child.name)
@@ -151,6 +165,11 @@ class _Launch:
         self.children: list[Child] = []
         self.watched: list[Child] = []  # started here but stopped separately (the broker)
         self._stopping_registered = False
+        # how to start each child again, when it started, and its restarts due
+        self._recipes: dict[str, tuple[list[str], dict[str, str]]] = {}
+        self._started: dict[str, float] = {}
+        self._restarts: dict[str, Restart] = {}
+        self._infra_pids: dict[str, int | None] = {}
 
     @property
     def pids_file(self) -> Path:
@@ -264,10 +283,14 @@ class _Launch:
                 envs["capture"],
             )
         say(f"… started {len(self.children)} processes (logs in {self.o.log_dir})")
-        lines = [f"{c.pid} {c.name}" for c in self.children]
-        lines += [f"{pid} {name}" for name, pid in infra_pids.items() if pid]
-        self.pids_file.write_text("\n".join(lines) + "\n")
+        self._infra_pids = dict(infra_pids)
+        self._write_pids()
         self._write_service_settings(envs)
+
+    def _write_pids(self) -> None:
+        lines = [f"{c.pid} {c.name}" for c in self.children]
+        lines += [f"{pid} {name}" for name, pid in self._infra_pids.items() if pid]
+        self.pids_file.write_text("\n".join(lines) + "\n")
 
     @property
     def settings_file(self) -> Path:
@@ -316,10 +339,13 @@ class _Launch:
             time.sleep(0.2)
 
     def _supervise(self) -> int:
+        """Until Ctrl-C: a service process that exits is started again (after 1 s, then
+        twice as long each time, up to 30 s; the count starts over once it has run a
+        minute). The broker keeps everything in memory: when it exits, everything stops."""
         try:
             while True:
                 self.signals.check()
-                self._check_children()
+                self._tend_children()
                 time.sleep(0.2)
         except StopRequested:
             say("… stopping (Ctrl-C again to stop at once)")
@@ -330,13 +356,44 @@ class _Launch:
 
     # --- helpers ----------------------------------------------------------------------
 
-    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> Child:
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str], *, again: bool = False
+    ) -> Child:
         if not self._stopping_registered:  # stopped before the broker and Postgres
             self.stack.callback(self._stop_children)
             self._stopping_registered = True
-        child = spawn(name, argv, env, self.o.log_dir / f"{name}.log", cwd=self.o.repo)
+        log = self.o.log_dir / f"{name}.log"
+        child = spawn(name, argv, env, log, cwd=self.o.repo, append=again)
         self.children.append(child)
+        self._recipes[name] = (argv, env)
+        self._started[name] = time.monotonic()
         return child
+
+    def _tend_children(self) -> None:
+        """Restart the service processes that exited, when their time comes."""
+        for child in self.watched:
+            if child.returncode is not None:
+                raise ChildExited(child)
+        now = time.monotonic()
+        for child in [c for c in self.children if c.returncode is not None]:
+            self.children.remove(child)
+            before = self._restarts.get(child.name)
+            ran_s = now - self._started.get(child.name, now)
+            attempt = 1 if before is None or ran_s >= RESTART_RESET_S else before.attempt + 1
+            delay = min(RESTART_MAX_S, RESTART_FIRST_S * 2 ** (attempt - 1))
+            self._restarts[child.name] = Restart(now + delay, attempt)
+            typer.echo(
+                f"✗ {child.name} exited unexpectedly ({child.describe_exit()}); restarting it "
+                f"in {delay:g} s (restart {attempt}; log {child.log_path})",
+                err=True,
+            )
+        for name, due in list(self._restarts.items()):
+            if due.at <= now and all(c.name != name for c in self.children):
+                argv, env = self._recipes[name]
+                child = self._spawn(name, argv, env, again=True)
+                self._restarts[name] = Restart(float("inf"), due.attempt)
+                self._write_pids()
+                say(f"✓ {name} restarted (pid {child.pid})")
 
     def _stop_children(self) -> None:
         killed = stop_children(self.children, hurry=lambda: self.signals.urgent)

@@ -63,10 +63,18 @@ class Child:
 
 
 def spawn(
-    name: str, argv: Sequence[str], env: Mapping[str, str], log_path: Path, cwd: Path
+    name: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    log_path: Path,
+    cwd: Path,
+    *,
+    append: bool = False,
 ) -> Child:
+    """Start ``argv`` in a session of its own, its output to ``log_path`` (a fresh log, or
+    appended to: a restarted process keeps what its crash wrote)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:  # a fresh log per run; the child keeps its own handle
+    with open(log_path, "ab" if append else "wb") as log:  # the child keeps its own handle
         process = subprocess.Popen(
             list(argv),
             env=dict(env),
