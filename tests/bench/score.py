@@ -62,7 +62,7 @@ from tests.bench.leads import LeadFactory
 from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.sampling import Sampler, stack_processes
-from tests.bench.verify_report import RunStats, stats
+from tests.bench.verify_report import RunStats, num, stats
 from tests.bench.verify_run import Mode, Run, RunFailed, RunResult
 from tests.infra import ROOT
 
@@ -279,6 +279,7 @@ def run_command(
 ) -> Command:
     sampler = Sampler(pids)
     before, ticks0 = sampler.sample()
+    reaped = _children_cpu_s()
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -294,20 +295,14 @@ def run_command(
     if process.returncode != 0:
         raise RunFailed(f"{name} failed ({process.returncode}):\n{out[-3000:]}")
     cpu = {n: after.cpu_s[n] - before.cpu_s[n] for n in pids}
-    cpu[name] = _children_cpu()
+    cpu[name] = _children_cpu_s() - reaped  # the command's, once reaped
     return Command(name, leads, seconds, cpu, out.splitlines(), sampler.others(ticks0, ticks1))
 
 
-_CHILDREN_CPU = [0.0]
-
-
-def _children_cpu() -> float:
-    """CPU seconds of the child just reaped (this process's children's total, less the
-    total before)."""
+def _children_cpu_s() -> float:
+    """CPU seconds of this process's children reaped so far."""
     usage = os.times()
-    total = usage.children_user + usage.children_system
-    spent, _CHILDREN_CPU[0] = total - _CHILDREN_CPU[0], total
-    return spent
+    return usage.children_user + usage.children_system
 
 
 def replay_and_promote(
@@ -343,7 +338,6 @@ def replay_and_promote(
         edited.write_text(text)
         version = RulesFile.read(edited).version
         pids = {"postgres": postgres_pid} if postgres_pid is not None else {}
-        _children_cpu()
         progress.say(f"leadflow-score replay --rules {edited.name} (live: {live})")
         replay = run_command(
             "replay",
@@ -369,10 +363,6 @@ def replay_and_promote(
 # --- the report -----------------------------------------------------------------------
 
 
-def _num(value: float | None, digits: int = 0) -> str:
-    return "n/a" if value is None else f"{value:,.{digits}f}"
-
-
 def report(
     ctx: dict[str, str], runs: Sequence[RunStats], replay: Command, promote: Command
 ) -> tuple[str, bool]:
@@ -387,11 +377,10 @@ def report(
         "| | |",
         "|---|---:|",
         f"| **leads a second through score's stage** (median of {len(runs)} runs) | "
-        f"**{_num(statistics.median(rates) if rates else None)}** |",
+        f"**{num(statistics.median(rates) if rates else None)}** |",
         f"| **replay: stored leads re-scored a second** ({replay.leads:,} leads) | "
-        f"**{_num(replay.own_leads_per_s)}** |",
-        f"| promote: stored leads re-scored and stored a second | "
-        f"{_num(promote.own_leads_per_s)} |",
+        f"**{num(replay.own_leads_per_s)}** |",
+        f"| promote: stored leads re-scored and stored a second | {num(promote.own_leads_per_s)} |",
         "",
         "## The stage",
         "",
@@ -409,12 +398,12 @@ def report(
     for s in runs:
         r = s.run
         cpu = " · ".join(
-            _num(s.cpu_ms_per_lead(n), 3) for n in ("score-consumer", "postgres", "tansu")
+            num(s.cpu_ms_per_lead(n), 3) for n in ("score-consumer", "postgres", "tansu")
         )
         noisy = " ⚠" if r.others > NOISY else ""
         lines.append(
-            f"| {r.number} | {r.ready - r.spawned:.1f} s | {_num(s.seconds, 2)} s | "
-            f"{_num(s.leads_per_s)} | {cpu} | "
+            f"| {r.number} | {r.ready - r.spawned:.1f} s | {num(s.seconds, 2)} s | "
+            f"{num(s.leads_per_s)} | {cpu} | "
             f"{' / '.join(f'{s.outcomes[t]:,}' for t in ('hot', 'warm', 'cold'))} | {s.lost} | "
             f"{s.duplicated} | {r.others:.0%}{noisy} |"
         )
@@ -437,10 +426,10 @@ def report(
         "|---|---:|---:|---:|---:|---:|",
     ]
     for c in (replay, promote):
-        cpu = " · ".join(_num(c.cpu_ms_per_lead(n), 3) for n in (c.name, "postgres"))
+        cpu = " · ".join(num(c.cpu_ms_per_lead(n), 3) for n in (c.name, "postgres"))
         lines.append(
-            f"| {c.name} | {c.leads:,} | {_num(c.own_seconds, 1)} · {_num(c.own_leads_per_s)} | "
-            f"{c.seconds:.1f} · {_num(c.leads_per_s)} | {cpu} | {c.others:.0%} |"
+            f"| {c.name} | {c.leads:,} | {num(c.own_seconds, 1)} · {num(c.own_leads_per_s)} | "
+            f"{c.seconds:.1f} · {num(c.leads_per_s)} | {cpu} | {c.others:.0%} |"
         )
     lines += ["", "What `replay` printed:", "", "```", *_printed(replay.output), "```", ""]
     lines += [

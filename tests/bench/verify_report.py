@@ -83,7 +83,8 @@ class Context:
     busy_before: float
 
 
-def _num(value: float | None, digits: int = 0) -> str:
+def num(value: float | None, digits: int = 0) -> str:
+    """A number for a report's table (``n/a`` when it is unknown)."""
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
@@ -114,10 +115,10 @@ def side_by_side(all_stats: Sequence[RunStats]) -> list[str]:
     lines = [
         "| | offline DNS | loopback DNS server | loopback / offline |",
         "|---|---:|---:|---:|",
-        f"| **leads a second through verify** (median) | {_num(rate['offline'])} | "
-        f"{_num(rate['loopback'])} | **{_ratio(rate['loopback'], rate['offline'])}** |",
+        f"| **leads a second through verify** (median) | {num(rate['offline'])} | "
+        f"{num(rate['loopback'])} | **{_ratio(rate['loopback'], rate['offline'])}** |",
         "| … each run | "
-        + " | ".join(", ".join(_num(s.leads_per_s) for s in by_mode[m]) for m in MODES)
+        + " | ".join(", ".join(num(s.leads_per_s) for s in by_mode[m]) for m in MODES)
         + f" | {', '.join(pairs)} (run by run) |",
     ]
     for name, label in (
@@ -129,7 +130,7 @@ def side_by_side(all_stats: Sequence[RunStats]) -> list[str]:
         if c["offline"] is None and c["loopback"] is None:
             continue
         lines.append(
-            f"| {label} | {_num(c['offline'], 3)} ms | {_num(c['loopback'], 3)} ms | "
+            f"| {label} | {num(c['offline'], 3)} ms | {num(c['loopback'], 3)} ms | "
             f"{_ratio(c['loopback'], c['offline'])} |"
         )
     rss = {
@@ -165,12 +166,12 @@ def each_run(all_stats: Sequence[RunStats]) -> list[str]:
     for s in all_stats:
         r = s.run
         cpu = " · ".join(
-            _num(s.cpu_ms_per_lead(n), 3) for n in ("verify-consumer", "postgres", "tansu")
+            num(s.cpu_ms_per_lead(n), 3) for n in ("verify-consumer", "postgres", "tansu")
         )
         noisy = " ⚠" if r.others > NOISY else ""
         lines.append(
-            f"| {r.number} | {r.mode} | {r.ready - r.spawned:.1f} s | {_num(s.seconds, 2)} s | "
-            f"{_num(s.leads_per_s)} | {cpu} | {r.peak_rss.get('verify-consumer', 0) / MB:,.0f} MB"
+            f"| {r.number} | {r.mode} | {r.ready - r.spawned:.1f} s | {num(s.seconds, 2)} s | "
+            f"{num(s.leads_per_s)} | {cpu} | {r.peak_rss.get('verify-consumer', 0) / MB:,.0f} MB"
             f" | {_outcomes(s)} | {s.lost} / {s.duplicated} | {r.dns_queries:,} | "
             f"{r.others:.0%}{noisy} |"
         )

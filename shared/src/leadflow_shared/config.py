@@ -39,16 +39,25 @@ def read_text(path: Path) -> str:
 def parse_config(text: str, model: type[M], origin: str) -> M:
     """Validate YAML ``text`` (read from ``origin``) against ``model``; a problem is
     reported as ``origin, line N: where: what``."""
+    return parse_yaml(text, model, origin)[0]
+
+
+def parse_yaml(text: str, model: type[M], origin: str) -> tuple[M, Any]:
+    """:func:`parse_config`, and the data the YAML holds (parsed once)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw: Any = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            raw: Any = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{origin}{where}: not valid YAML: {problem}") from exc
     try:
-        return model.model_validate(raw if raw is not None else {})
+        return model.model_validate(raw if raw is not None else {}), raw
     except ValidationError as exc:
         problems = "; ".join(_problem(node, error["loc"], error["msg"]) for error in exc.errors())
         raise ConfigError(f"{origin} is invalid: {problems}") from exc

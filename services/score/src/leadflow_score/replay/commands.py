@@ -15,12 +15,12 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
-from leadflow_score import NAME
 from leadflow_score.replay.replaying import Window, count, promote, replay, resolve
 from leadflow_score.rules.live import RulesFile
 from leadflow_score.settings import ScoreSettings
 from leadflow_shared.config import ConfigError
 from leadflow_shared.db import Database
+from leadflow_shared.service.runtime import build_runtime
 
 commands = typer.Typer()
 T = TypeVar("T")
@@ -34,12 +34,7 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
     settings = _settings()
 
     async def main() -> T:
-        db = Database(
-            settings.database_url,
-            pool_size=2,
-            application_name=f"{NAME}-cli",
-            outbox=SERVICE.outbox(),
-        )
+        db = build_runtime(SERVICE, settings, pool_size=2, role="cli").db
         try:
             return await work(db)
         finally:

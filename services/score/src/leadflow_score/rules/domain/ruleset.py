@@ -27,7 +27,6 @@ import json
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -40,7 +39,7 @@ from pydantic import (
 )
 
 from leadflow_score.rules.domain.titles import Department, Seniority
-from leadflow_shared.config import parse_config
+from leadflow_shared.config import parse_yaml
 from leadflow_shared.events.v1 import CtaType, FeedbackOutcome, LifecycleStatus
 
 BantField = Literal["budget", "authority", "need", "timeline"]
@@ -128,11 +127,21 @@ class CompanySize(_Strict):
         return bands
 
 
+def fold(text: str) -> str:
+    """``text`` compared without case or extra spaces."""
+    return " ".join(text.casefold().split())
+
+
 class Industry(_Strict):
     """Points per industry, read from the form's custom field ``field`` (case ignored)."""
 
     field: str = "industry"
     points: dict[str, Points]
+
+    @cached_property
+    def by_folded_name(self) -> dict[str, int]:
+        """The points by industry folded (see :func:`fold`), made once per rules."""
+        return {fold(name): points for name, points in self.points.items()}
 
 
 class EmailDomain(_Strict):
@@ -255,6 +264,6 @@ class RuleSet(_Strict):
 def read_rules(text: str, origin: str) -> RuleSet:
     """The rules in YAML ``text`` (from ``origin``, named in errors with the line);
     raises ``leadflow_shared.config.ConfigError``."""
-    rules = parse_config(text, RuleSet, origin)
-    rules._data = yaml.safe_load(text)
+    rules, data = parse_yaml(text, RuleSet, origin)
+    rules._data = data
     return rules

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Literal
 
 from leadflow_score.rules.domain.bant import read_authority, read_budget, read_need, read_timeline
-from leadflow_score.rules.domain.ruleset import BantField, Condition, RuleSet
+from leadflow_score.rules.domain.ruleset import BantField, Condition, RuleSet, fold
 from leadflow_score.rules.domain.titles import JobTitle, parse_title
 from leadflow_shared.events.v1 import (
     CtaType,
@@ -251,8 +251,7 @@ def _fit(lead: LeadVerifiedData, title: JobTitle, rules: RuleSet) -> Iterator[Co
     if fit.industry is not None:
         given = lead.custom.get(fit.industry.field)
         if isinstance(given, str):
-            industry = " ".join(given.casefold().split())
-            points = _casefolded(fit.industry.points).get(industry)
+            points = fit.industry.by_folded_name.get(fold(given))
             if points is not None:
                 yield Contribution("fit.industry", points, f"industry {_quote(given)}", "fit")
     country = lead.contact.country
@@ -279,15 +278,6 @@ def _unfit_domain(domain: str, lead: LeadVerifiedData, rules: RuleSet) -> bool:
         *(negative.competitors.domains if negative.competitors else ()),
     )
     return _domain_matches(domain, named) is not None
-
-
-@lru_cache(maxsize=64)
-def _casefolded_items(items: tuple[tuple[str, int], ...]) -> dict[str, int]:
-    return {" ".join(k.casefold().split()): v for k, v in items}
-
-
-def _casefolded(points: dict[str, int]) -> dict[str, int]:
-    return _casefolded_items(tuple(points.items()))
 
 
 _EMPLOYEES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k)?\+?")
