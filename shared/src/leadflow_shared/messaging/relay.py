@@ -38,6 +38,12 @@ from leadflow_shared.retry import Backoff, is_transient, sleep_unless_stopped
 log = get_logger(__name__)
 RELAYING = "relaying its outbox"
 TAKE_THE_LEAD = "SELECT pg_try_advisory_lock(hashtext($1))"
+# The relay reads the oldest waiting rows through the index of waiting rows, in its order.
+# A bitmap scan of it (which the planner prefers when it expects few rows) never marks the
+# entries of deleted rows as dead, so every read walks all rows deleted since the last
+# vacuum: seen at 2,000 entries and 3 to 6 ms for 20 rows, where the ordered scan takes a
+# tenth of a millisecond.
+RELAY_SETTINGS = {"enable_bitmapscan": "off"}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -108,13 +114,16 @@ class OutboxRelay:
         self.leading = False
 
     async def publish_batch(self) -> int:
-        """Publish up to ``batch_size`` rows; returns how many were published."""
-        async with self.db.driver_connection() as conn:
-            rows = await conn.fetch(self.outbox.take_sql, self.batch_size)
-            if not rows:
-                return 0
-            await asyncio.gather(*await send_in_batches(self.producer, rows))
-            await conn.execute(self._done_sql, [row["id"] for row in rows])
+        """Publish up to ``batch_size`` rows; returns how many were published. Runs on the
+        listening connection, the one that holds the lead."""
+        conn = self._listening
+        if conn is None or conn.is_closed():
+            return 0
+        rows = await conn.fetch(self.outbox.take_sql, self.batch_size)
+        if not rows:
+            return 0
+        await asyncio.gather(*await send_in_batches(self.producer, rows))
+        await conn.execute(self._done_sql, [row["id"] for row in rows])
         OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
 
@@ -175,7 +184,7 @@ class OutboxRelay:
         if conn is None or conn.is_closed():
             await self._unlisten()
             try:
-                conn = await self.db.connect("relay-listen")
+                conn = await self.db.connect("relay-listen", RELAY_SETTINGS)
             except Exception as exc:
                 log.warning("outbox relay cannot reach the database", error=repr(exc))
                 return

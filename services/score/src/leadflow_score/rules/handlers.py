@@ -45,7 +45,7 @@ async def score_leads(
     if not new:
         return
     known = {e.lead_id: e.data for e in new}
-    subjects = await repository.subjects({person_of[e.lead_id] for e in new}, known=known)
+    subjects = await repository.subjects([person_of[e.lead_id] for e in new], known=known)
     causes: dict[uuid.UUID, Envelope] = {e.lead_id: e for e in new}
     latest = {person_of[e.lead_id]: e for e in new}  # each person's newest lead of the batch
     triggers: dict[uuid.UUID, ScoreTrigger] = {}
