@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from datetime import UTC, datetime
 
 import yaml
 
 from leadflow_capture.intake.schemas import LeadIn
+from leadflow_shared.events.v1 import ContactDetails
 from leadflow_verify.contact.domain.checks import check_phone, verify_submission
+from leadflow_verify.dedupe.domain.identity import identity_of
 from tests.bench.leads import COUNTRIES, LeadFactory, phone
 from tests.infra import ROOT
 
@@ -67,10 +70,31 @@ def test_a_few_percent_have_no_contact_verify_accepts() -> None:
     assert codes == {"invalid_email", "invalid_phone"}
 
 
-def test_every_country_gets_valid_phone_numbers() -> None:
+def test_every_country_gets_valid_phone_numbers_one_per_lead() -> None:
     for country in COUNTRIES:
-        for n in (0, 4321, 9999):
+        for n in (0, 4321, 9999, 123_456, 999_999):
             assert check_phone(phone(country, n), country.code).value, (country.code, n)
+    assert len({phone(COUNTRIES[0], n) for n in range(100_000)}) == 100_000
+
+
+def test_different_people_seldom_share_a_name_at_one_company() -> None:
+    # verify links leads with near-equal names at one company as one person: namesakes
+    # would be taken for people coming back
+    first: dict[tuple[str | None, str | None], object] = {}
+    namesakes = 0
+    bodies = leads()
+    for b in bodies:
+        contact = ContactDetails(
+            first_name=b["first_name"], last_name=b["last_name"], company=b.get("company")
+        )
+        identity = identity_of(uuid.uuid4(), contact)
+        if identity.name is None or identity.company is None:
+            continue
+        key = (identity.name, identity.company)
+        if key in first and first[key] != b.get("email"):
+            namesakes += 1
+        first.setdefault(key, b.get("email"))
+    assert namesakes / N < 0.02
 
 
 def test_the_seed_fixes_the_sequence() -> None:
