@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -139,10 +139,18 @@ OUTBOX_BACKLOG = Gauge(
 
 
 def add_operational_routes(
-    app: FastAPI, *, service: str, db: Database, kafka_bootstrap_servers: str, backlog_sql: str
+    app: FastAPI,
+    *,
+    service: str,
+    db: Database,
+    kafka_bootstrap_servers: str,
+    backlog_sql: str,
+    checks: Mapping[str, Callable[[], str | None]] | None = None,
 ) -> None:
-    """``/healthz`` (process alive), ``/readyz`` (the database and the broker answer),
+    """``/healthz`` (process alive), ``/readyz`` (the database and the broker answer, and
+    each of the service's own ``checks`` returns None rather than why it is not ready),
     ``/metrics``."""
+    own_checks = dict(checks or {})
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
@@ -160,6 +168,8 @@ def add_operational_routes(
                 checks[name] = "ok"
             except Exception as exc:
                 checks[name] = f"unavailable: {type(exc).__name__}"
+        for name, own in own_checks.items():
+            checks[name] = own() or "ok"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks},

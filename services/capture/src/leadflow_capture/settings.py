@@ -17,6 +17,11 @@ class CaptureSettings(ServiceSettings):
     commit_batch_max: int = Field(default=100, ge=1, le=1000)
     commit_batch_wait_ms: float = Field(default=0.0, ge=0, le=100)
     commit_flushes: int = Field(default=1, ge=1, le=16)
+    # Load shedding (see intake/admission.py): a request that its transaction could not take
+    # within this long of its arrival is answered 503 overloaded, and nothing of it stored;
+    # at most commit_queue_max requests wait for a transaction.
+    commit_deadline_ms: float = Field(default=1000.0, ge=1, le=60_000)
+    commit_queue_max: int = Field(default=10_000, ge=1)
     trust_forwarded_for: bool = Field(
         default=False,
         description="behind one reverse proxy: the client IP is the last X-Forwarded-For entry",
