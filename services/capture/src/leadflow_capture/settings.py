@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from leadflow_shared.settings import ServiceSettings
 
@@ -26,3 +26,12 @@ class CaptureSettings(ServiceSettings):
         default=False,
         description="behind one reverse proxy: the client IP is the last X-Forwarded-For entry",
     )
+
+    @model_validator(mode="after")
+    def _deadline_beyond_batch_wait(self) -> CaptureSettings:
+        if self.commit_deadline_ms <= self.commit_batch_wait_ms:
+            raise ValueError(
+                "commit_deadline_ms must be longer than commit_batch_wait_ms: a request "
+                "waits that long for company before its transaction begins"
+            )
+        return self
