@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -94,39 +94,99 @@ def as_unavailable(exc: Exception) -> Unavailable | None:
     return None
 
 
-# An ApiVersions request (key 18, version 0, correlation id, client id "leadflow-readyz"):
-# the smallest question every Kafka-protocol broker answers, and the first a client asks.
+# Two questions on one connection, with client id "leadflow-readyz": ApiVersions (key 18,
+# version 0), the smallest question every Kafka-protocol broker answers and the first a
+# client asks, then Metadata (key 3) for no topic, the next one a client asks: the broker
+# must name the cluster's brokers (one that answers the first but not this, say without its
+# cluster state, serves no client either). Metadata goes in the newest version from 1 to 8
+# that the broker's ApiVersions answer allows (later ones are encoded otherwise; Kafka 4
+# dropped the oldest).
 _CLIENT_ID = b"leadflow-readyz"
 _CORRELATION_ID = 0x1EAD
-_API_VERSIONS = struct.pack(">hhih", 18, 0, _CORRELATION_ID, len(_CLIENT_ID)) + _CLIENT_ID
-_API_VERSIONS_REQUEST = struct.pack(">i", len(_API_VERSIONS)) + _API_VERSIONS
+_MAX_ANSWER = 1_000_000
+_API_VERSIONS, _METADATA = 18, 3
+_METADATA_VERSIONS = (1, 8)
+
+
+def _request(api_key: int, version: int, correlation_id: int, body: bytes = b"") -> bytes:
+    message = struct.pack(">hhih", api_key, version, correlation_id, len(_CLIENT_ID))
+    message += _CLIENT_ID + body
+    return struct.pack(">i", len(message)) + message
+
+
+def _metadata_request(version: int) -> bytes:
+    body = struct.pack(">i", 0)  # no topics (an empty array, not null: null is every topic)
+    if version >= 4:
+        body += b"\x00"  # allow_auto_topic_creation: no
+    if version >= 8:
+        body += b"\x00\x00"  # nor the cluster's or topics' authorised operations
+    return _request(_METADATA, version, _CORRELATION_ID + 1, body)
+
+
+_API_VERSIONS_REQUEST = _request(_API_VERSIONS, 0, _CORRELATION_ID)
 
 
 async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 1.0) -> None:
-    """Raise unless one of the bootstrap servers answers an ApiVersions request: a broker
-    that takes connections but does not answer (frozen, overloaded) is not reachable."""
+    """Raise unless one of the bootstrap servers answers an ApiVersions and a Metadata
+    request within ``timeout_s``: a broker that takes connections but does not answer
+    (frozen, overloaded), or answers only the first, is not reachable."""
     last: Exception | None = None
     for server in bootstrap_servers.split(","):
         host, _, port = server.strip().rpartition(":")
         try:
-            await asyncio.wait_for(_api_versions(host.strip("[]"), int(port)), timeout_s)
+            await asyncio.wait_for(_ask(host.strip("[]"), int(port)), timeout_s)
             return
-        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
+        except (
+            OSError,
+            TimeoutError,
+            ValueError,
+            struct.error,
+            asyncio.IncompleteReadError,
+        ) as exc:
             last = exc
     raise ConnectionError(f"no Kafka bootstrap server answers ({last!r})")
 
 
-async def _api_versions(host: str, port: int) -> None:
+async def _answer(reader: asyncio.StreamReader, correlation_id: int) -> bytes:
+    """The body of the answer to request ``correlation_id`` (after its correlation id)."""
+    (size,) = struct.unpack(">i", await reader.readexactly(4))
+    if not 6 <= size <= _MAX_ANSWER:
+        raise ValueError(f"not a Kafka answer (size {size})")
+    answer = await reader.readexactly(size)
+    (answered,) = struct.unpack(">i", answer[:4])
+    if answered != correlation_id:
+        raise ValueError(f"not the answer to our request ({answered})")
+    return answer[4:]
+
+
+def _metadata_version(api_versions: bytes) -> int:
+    """The Metadata version to ask in, from an ApiVersions (v0) answer's body."""
+    error_code, count = struct.unpack_from(">hi", api_versions)
+    if error_code != 0:
+        raise ValueError(f"ApiVersions answered error {error_code}")
+    for i in range(count):
+        key, low, high = struct.unpack_from(">hhh", api_versions, 6 + 6 * i)
+        if key == _METADATA:
+            version = min(high, _METADATA_VERSIONS[1])
+            if version < max(low, _METADATA_VERSIONS[0]):
+                raise ValueError(f"no Metadata version we speak ({low}-{high})")
+            return version
+    return _METADATA_VERSIONS[0]  # not listed: the oldest we speak
+
+
+async def _ask(host: str, port: int) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         writer.write(_API_VERSIONS_REQUEST)
         await writer.drain()
-        (size,) = struct.unpack(">i", await reader.readexactly(4))
-        if not 6 <= size <= 1_000_000:
-            raise ValueError(f"not a Kafka answer (size {size})")
-        correlation_id, error_code = struct.unpack(">ih", await reader.readexactly(6))
-        if correlation_id != _CORRELATION_ID or error_code != 0:
-            raise ValueError(f"not a good Kafka answer ({correlation_id}, error {error_code})")
+        version = _metadata_version(await _answer(reader, _CORRELATION_ID))
+        writer.write(_metadata_request(version))
+        await writer.drain()
+        metadata = await _answer(reader, _CORRELATION_ID + 1)
+        # brokers come first, after the throttle time from version 3 on
+        (brokers,) = struct.unpack_from(">i", metadata, 4 if version >= 3 else 0)
+        if brokers < 1:
+            raise ValueError("the broker's metadata names no broker")
     finally:
         writer.close()
         with contextlib.suppress(OSError):
@@ -139,10 +199,18 @@ OUTBOX_BACKLOG = Gauge(
 
 
 def add_operational_routes(
-    app: FastAPI, *, service: str, db: Database, kafka_bootstrap_servers: str, backlog_sql: str
+    app: FastAPI,
+    *,
+    service: str,
+    db: Database,
+    kafka_bootstrap_servers: str,
+    backlog_sql: str,
+    checks: Mapping[str, Callable[[], str | None]] | None = None,
 ) -> None:
-    """``/healthz`` (process alive), ``/readyz`` (the database and the broker answer),
+    """``/healthz`` (process alive), ``/readyz`` (the database and the broker answer, and
+    each of the service's own ``checks`` returns None rather than why it is not ready),
     ``/metrics``."""
+    own_checks = dict(checks or {})
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
@@ -160,6 +228,8 @@ def add_operational_routes(
                 checks[name] = "ok"
             except Exception as exc:
                 checks[name] = f"unavailable: {type(exc).__name__}"
+        for name, own in own_checks.items():
+            checks[name] = own() or "ok"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks},

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from leadflow_capture.intake.admission import Admission
 from leadflow_capture.intake.batching import Batcher
 from leadflow_capture.intake.endpoints import forms, leads
 from leadflow_capture.intake.handlers import CaptureRequest, Outcome, capture_leads
-from leadflow_capture.intake.requests import Intake
+from leadflow_capture.intake.requests import WAITING, Intake
 from leadflow_capture.settings import CaptureSettings
 from leadflow_capture.sources import endpoints as admin
 from leadflow_capture.sources.domain import CaptureConfig
@@ -45,12 +46,21 @@ def intake_api(runtime: Runtime[CaptureSettings]) -> Api:
         max_batch=settings.commit_batch_max,
         max_wait_ms=settings.commit_batch_wait_ms,
         max_concurrent_flushes=settings.commit_flushes,
+        admission=Admission(
+            bound_s=settings.commit_deadline_ms / 1000,
+            max_waiting=settings.commit_queue_max,
+            slots=settings.commit_flushes,
+        ),
     )
+    WAITING.set_function(lambda: batcher.waiting)  # read when /metrics is scraped
     registry = SourceRegistry(db, configured, refresh_s=settings.sources_refresh_s)
-    intake = Intake(settings=settings, db=db, registry=registry, submit=batcher.submit)
+    intake = Intake(
+        settings=settings, db=db, registry=registry, submit=batcher.submit, admit=batcher.admit
+    )
     return Api(
         routers=[admin.router(runtime, registry), forms.router(intake)],
         direct_routes={("POST", leads.PATH): leads.PostLead(intake)},
         document=leads.document,
         on_shutdown=[batcher.close],
+        readiness={"intake": batcher.overload},
     )

@@ -70,6 +70,7 @@ def create_app(
         db=runtime.db,
         kafka_bootstrap_servers=settings.kafka_bootstrap_servers,
         backlog_sql=service.outbox().backlog_sql,
+        checks=extension.readiness,
     )
     for router in (*(load(path) for path in service.routers), *extension.routers):
         app.include_router(router)

@@ -86,6 +86,9 @@ class Api:
     # path prefixes beyond /v1/admin whose calls need the admin key (checked, with the
     # body's size, before a body is read)
     admin_prefixes: Sequence[str] = ()
+    # name → a check /readyz makes beside the database and the broker: None when ready,
+    # else why not (capture: "overloaded: …" while it sheds load)
+    readiness: Mapping[str, Callable[[], str | None]] = field(default_factory=dict)
 
 
 def _no_ports(_: ServiceSettings) -> Mapping[str, object]:

@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 
+from leadflow_capture.intake.admission import REASONS, Shed
 from leadflow_capture.intake.handlers import Captured, CaptureRequest, Outcome, count_spam
 from leadflow_capture.intake.ratelimit import RateLimiter
 from leadflow_capture.intake.schemas import LeadIn
@@ -22,7 +23,13 @@ from leadflow_capture.settings import CaptureSettings
 from leadflow_capture.sources.domain import Source
 from leadflow_capture.sources.registry import SourceRegistry
 from leadflow_shared.db import Database
-from leadflow_shared.errors import BadRequest, LeadflowError, TooManyRequests, Unprocessable
+from leadflow_shared.errors import (
+    BadRequest,
+    LeadflowError,
+    TooManyRequests,
+    Unavailable,
+    Unprocessable,
+)
 from leadflow_shared.events.v1 import SubmissionContext
 from leadflow_shared.http import unprocessable
 from leadflow_shared.urls import web_url
@@ -34,7 +41,22 @@ ACCEPTED = Counter(
     "leadflow_capture_accepted_total", "Submissions accepted", ["source", "channel", "replayed"]
 )
 
-Submit = Callable[[CaptureRequest], Awaitable[Outcome]]
+SHED = Counter(
+    "leadflow_capture_shed_total",
+    "Submissions refused with 503 overloaded before any transaction took them (nothing stored)"
+    ": queue_full, too_slow (refused on arrival), deadline (waited past the bound)",
+    ["channel", "reason"],
+)
+WAITING = Gauge(
+    "leadflow_capture_commit_waiting", "Submissions waiting for a transaction to take them"
+)
+for _channel in ("webhook", "form"):
+    for _reason in REASONS:
+        SHED.labels(_channel, _reason)  # every series exists from the start, at 0
+
+# (request, when it arrived on the monotonic clock) → its outcome, once stored or refused
+Submit = Callable[[CaptureRequest, float], Awaitable[Outcome]]
+Admit = Callable[[float], None]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,11 +95,13 @@ class Intake:
         db: Database,
         registry: SourceRegistry,
         submit: Submit,
+        admit: Admit | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.registry = registry
         self.submit = submit
+        self._admit = admit
         self.per_source = RateLimiter(max_keys=10_000)
         self.per_ip = RateLimiter()
 
@@ -131,8 +155,24 @@ class Intake:
             idempotency_key=idempotency_key,
         )
 
-    async def capture(self, request: CaptureRequest) -> Captured:
-        outcome = await self.submit(request)
+    def admit(self, arrived: float, channel: str) -> None:
+        """Refuse at once (503 ``overloaded``) a request that arrived at ``arrived`` (the
+        monotonic clock) when capture could not store it in time: checked before the body
+        is read and parsed, so that shedding load costs little."""
+        if self._admit is not None:
+            try:
+                self._admit(arrived)
+            except Shed as shed:
+                raise overloaded(shed, channel) from None
+
+    async def capture(self, request: CaptureRequest, arrived: float) -> Captured:
+        """Store the lead (group commit) and answer its outcome; ``arrived``: when its
+        request came, on the monotonic clock (its bound for load shedding counts from
+        then)."""
+        try:
+            outcome = await self.submit(request, arrived)
+        except Shed as shed:
+            raise overloaded(shed, request.context.channel) from None
         if isinstance(outcome, LeadflowError):
             raise outcome
         _accepted(request.source.id, request.context.channel, outcome.replayed).inc()
@@ -141,3 +181,12 @@ class Intake:
     async def count_spam(self, source: Source, reason: str) -> None:
         SPAM.labels(source.id, reason).inc()
         await count_spam(self.db.unit_of_work(), source.id, reason)
+
+
+def overloaded(shed: Shed, channel: str) -> Unavailable:
+    SHED.labels(channel, shed.reason).inc()
+    return Unavailable(
+        "capture is overloaded and did not store the lead; retry later",
+        code="overloaded",
+        retry_after=shed.retry_after_s,
+    )

@@ -10,6 +10,7 @@ Redirect targets come only from the source's configuration, never from the reque
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from html import escape
 
@@ -152,10 +153,11 @@ def router(intake: Intake) -> APIRouter:
             )
         return source
 
-    async def submit(source: Source, request: Request) -> Captured:
+    async def submit(source: Source, request: Request, arrived: float) -> Captured:
         client = request.client.host if request.client is not None else None
         intake.limit_ip(source, request.headers, client)
         intake.limit_source(source)
+        intake.admit(arrived, "form")
         key = idempotency_key(request.headers.get("idempotency-key"))
         fields = await read_form_body(request, limit=settings.max_body_bytes, max_fields=MAX_FIELDS)
         post = read_form(fields, source.honeypot_field)
@@ -182,7 +184,8 @@ def router(intake: Intake) -> APIRouter:
                 source=source,
                 submission=lead.to_submission(source.default_cta, context.received_at),
                 context=context,
-            )
+            ),
+            arrived,
         )
 
     @api.options(
@@ -232,16 +235,20 @@ def router(intake: Intake) -> APIRouter:
             415: {"description": "not a form content type"},
             422: {"description": "invalid lead, with the form's field names"},
             429: {"description": "over the per-IP or per-source rate limit (see Retry-After)"},
-            503: {"description": "cannot store the lead now (see Retry-After)"},
+            503: {
+                "description": "cannot store the lead now, nothing was stored (see Retry-After):"
+                " `unavailable` or `overloaded`"
+            },
         },
     )
     async def post_form(source_id: str, request: Request) -> Response:
         """Accept one lead from an HTML form. Answers only once the lead is stored."""
+        arrived = time.monotonic()
         origin = request.headers.get("origin")
         source = await form_source(source_id, origin)
         reply = Reply(source, origin, wants_json(request.headers.get("accept")))
         try:
-            captured = await submit(source, request)
+            captured = await submit(source, request, arrived)
         except LeadflowError as exc:
             return reply.refused(exc)
         except Exception as exc:

@@ -32,8 +32,9 @@ class PostLead:
         self.intake = intake
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        arrived = time.monotonic()
         try:
-            lead_id, replayed = await self.accept(scope, receive)
+            lead_id, replayed = await self.accept(scope, receive, arrived)
         except ClientDisconnect:
             return  # nobody left to answer; nothing was stored
         except Exception as exc:
@@ -42,7 +43,7 @@ class PostLead:
         content = LeadAccepted(lead_id=lead_id).model_dump_json().encode()
         await asgi.send_json(send, 202, content, REPLAYED if replayed else ())
 
-    async def accept(self, scope: Scope, receive: Receive) -> tuple[str, bool]:
+    async def accept(self, scope: Scope, receive: Receive, arrived: float) -> tuple[str, bool]:
         intake, settings = self.intake, self.intake.settings
         headers = asgi.header_map(scope)
         key = idempotency_key(headers.get("idempotency-key"))
@@ -50,6 +51,7 @@ class PostLead:
         intake.limit_source(source)
         if media_type(headers) != "application/json":
             raise UnsupportedMediaType("send the lead as application/json")
+        intake.admit(arrived, "webhook")
         body = await asgi.read_body(receive, headers.get("content-length"), settings.max_body_bytes)
         digest = expires = None
         if source.secret is not None:
@@ -88,7 +90,8 @@ class PostLead:
                 context=context,
                 signature_digest=digest,
                 signature_expires_at=expires,
-            )
+            ),
+            arrived,
         )
         return str(captured.lead_id), captured.replayed
 
@@ -138,7 +141,11 @@ OPERATION = {
         "415": {"description": "not application/json"},
         "422": {"description": "invalid lead, with field-level messages"},
         "429": {"description": "over the source's rate limit (see Retry-After)"},
-        "503": {"description": "cannot store the lead now (see Retry-After)"},
+        "503": {
+            "description": "cannot store the lead now, nothing was stored (see Retry-After):"
+            " `unavailable` (the database is unreachable) or `overloaded` (it could not be"
+            " stored within the commit bound)"
+        },
     },
 }
 
