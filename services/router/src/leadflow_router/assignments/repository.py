@@ -185,11 +185,14 @@ class AssignmentRepository:
                 routed_at=now,
                 attempt=attempt,
                 accepted_at=None,
+                outcome=None,
                 declined_by=list(declined_by),
             )
         )
 
     async def accept(self, lead_id: uuid.UUID, now: datetime) -> None:
         await self.uow.session.execute(
-            sa.update(assignments).where(assignments.c.lead_id == lead_id).values(accepted_at=now)
+            sa.update(assignments)
+            .where(assignments.c.lead_id == lead_id)
+            .values(accepted_at=now, outcome="accepted")
         )
