@@ -32,7 +32,7 @@ def test_a_reps_rejection_goes_to_the_next_rep_in_the_rotation() -> None:
     decision = reroute(rejected("US", ("rep", "rep-ben")), US_REPS, PARTNERS)
     assert (decision.kind, decision.assignee_id) == ("rep", "rep-eve")
     assert decision.rule_path == ("rejected", "rep:rep-ben", "country:US", "round-robin", "rep-eve")
-    assert decision.reason.startswith("rep rep-ben rejected it; Rep-Eve covers US")
+    assert decision.reason.startswith("Rep-Ben rejected it; Rep-Eve covers US")
     assert dict(decision.credits) == {"rep-eve": -1, "rep-gil": 1}  # Ben takes no part
 
 
@@ -40,13 +40,17 @@ def test_nobody_who_rejected_it_gets_it_again_and_a_full_rep_neither() -> None:
     reps = [*US_REPS[:2], rep("rep-gil", "US", capacity=2, open_leads=2)]
     decision = reroute(rejected("US", ("rep", "rep-eve"), "rep:rep-ben"), reps, PARTNERS)
     assert (decision.kind, decision.assignee_id) == ("queue", "sales")
-    assert "declined by Rep-Ben, Rep-Eve; at capacity: Rep-Gil" in decision.reason
+    assert decision.reason == (
+        "Rep-Eve rejected it; no other rep who covers US can take it (declined by Rep-Ben, "
+        "Rep-Eve; at capacity: Rep-Gil): waits in the sales queue"
+    )
 
 
 def test_a_partners_rejection_goes_to_the_next_partner_then_a_rep_or_nurture() -> None:
     kim = [rep("rep-kim", "AU")]
     to_next = reroute(rejected("AU", ("partner", "partner-northwind")), kim, PARTNERS)
     assert (to_next.kind, to_next.assignee_id) == ("partner", "partner-outback")
+    assert to_next.reason == "Northwind rejected it; AU is in Outback's territory"
     hot = reroute(
         rejected("AU", ("partner", "partner-outback"), "partner:partner-northwind"), kim, PARTNERS
     )

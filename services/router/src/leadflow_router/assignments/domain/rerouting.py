@@ -56,7 +56,11 @@ def reroute(lead: Rejection, reps: Sequence[RepState], partners: Sequence[Partne
     """Where a rejected lead goes next (see the module's rules)."""
     kind, who = lead.rejected_by
     head = ("rejected", tag(kind, who))
-    said = f"{kind} {who} rejected it"
+    names = {
+        **{tag("rep", s.rep.id): s.rep.name for s in reps},
+        **{tag("partner", p.id): p.name for p in partners},
+    }
+    said = f"{names.get(tag(kind, who), f'{kind} {who}')} rejected it"
     country = lead.country
     if country is not None:
         for partner in partners:
