@@ -19,6 +19,7 @@ from leadflow_shared.config import load_config
 from leadflow_shared.db import Database
 from leadflow_shared.events import Envelope, LeadRouted, LeadScored, parse_event
 from leadflow_shared.ports import Clock
+from leadflow_shared.service import Runtime
 from tests.conftest import EXAMPLE_CONFIG, Infra
 from tests.support import api_client, fresh
 
@@ -77,8 +78,20 @@ async def router_client(
     """A client of router's API with the admin key ``ADMIN_KEY`` (and ``clock``)."""
     settings = infra.settings(RouterSettings, "router", admin_api_key=ADMIN_KEY)
     ports = {"clock": clock} if clock is not None else None
-    async with api_client(ROUTER.create_app(settings, ports), "router") as client:
-        yield client
+    app = ROUTER.create_app(settings, ports)
+    try:
+        async with api_client(app, "router") as client:
+            yield client
+    finally:  # the client runs no lifespan: close the app's connections here
+        await _runtime(app).db.dispose()
+
+
+def _runtime(app: Any) -> Runtime[Any]:
+    """The runtime of an app built by ``create_app`` (under the ASGI layers around it)."""
+    while not hasattr(getattr(app, "state", None), "runtime"):
+        app = app.app
+    runtime: Runtime[Any] = app.state.runtime
+    return runtime
 
 
 def bearer(token: str) -> dict[str, str]:
