@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -21,15 +20,13 @@ from leadflow_shared.events import (
     LeadFeedback,
     LeadOffered,
     LeadRouted,
-    LeadScored,
     Topics,
     parse_event,
 )
-from leadflow_shared.ports import Clock
 from tests.conftest import EXAMPLE_CONFIG, Infra
-from tests.support import api_client, fresh, handle
+from tests.integration.router.kit import NOW, FixedClock, assignees, scored
+from tests.support import api_client, handle
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TEAM = RouterConfig.model_validate(
     {
         "reps": [
@@ -39,26 +36,6 @@ TEAM = RouterConfig.model_validate(
         "partners": [{"id": "partner-northwind", "name": "Northwind", "territories": ["AU"]}],
     }
 )
-
-
-class FixedClock(Clock):
-    def __init__(self, now: datetime) -> None:
-        self.at = now
-
-    def now(self) -> datetime:
-        return self.at
-
-
-def scored(
-    country: str, temperature: str = "hot", status: str = "sql", **verified: Any
-) -> LeadScored:
-    def edit(raw: dict[str, Any]) -> None:
-        raw["data"] |= {"temperature": temperature, "status": status}
-        raw["data"]["lead"]["contact"]["country"] = country
-        raw["data"]["lead"] |= verified
-
-    event: LeadScored = fresh("lead.scored", edit)
-    return event
 
 
 @pytest.fixture
@@ -72,10 +49,6 @@ async def db(infra_env: Infra) -> AsyncIterator[Database]:
             )
         yield database
         await sync_config(database.unit_of_work(), load_config(EXAMPLE_CONFIG, RouterConfig))
-
-
-def assignees(published: list[Any]) -> list[str]:
-    return [e.data.assignee.id for e in published if isinstance(e, LeadRouted)]
 
 
 async def test_round_robin_holds_within_a_batch_and_across_batches(db: Database) -> None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from leadflow_shared.events import (
     LeadCaptured,
+    LeadRouted,
     Topics,
     new_envelope_fields,
     new_id,
@@ -74,6 +75,15 @@ def test_a_lead_captured_before_double_opt_in_existed_still_parses() -> None:
 def test_every_sample_is_an_event_type() -> None:
     names = {p.name.removesuffix(".json") for p in SAMPLES.iterdir() if p.name.endswith(".json")}
     assert names == set(event_types())
+
+
+def test_a_lead_routed_before_attempts_were_counted_is_a_first_routing() -> None:
+    raw = sample("lead.routed")
+    raw["data"].pop("attempt")
+    raw["data"].pop("previous")
+    event = parse_event(json.dumps(raw))
+    assert isinstance(event, LeadRouted)
+    assert (event.data.attempt, event.data.previous) == (1, None)
 
 
 def test_events_are_frozen() -> None:

@@ -1,14 +1,25 @@
 """router's API beyond its static routers: those that need the process's ports and
-settings (feedback: the clock and the admin key)."""
+settings (the clock, the admin key, and the keys of reps and partners)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from leadflow_router.answers import endpoints as answers
+from leadflow_router.claims import endpoints as claims
 from leadflow_router.feedback import endpoints as feedback
+from leadflow_router.keys import endpoints as keys
 from leadflow_shared.service import Api, Runtime
 
 
 def router_api(runtime: Runtime[Any]) -> Api:
-    # feedback takes the admin key until reps and partners have keys of their own
-    return Api(routers=[feedback.router(runtime)], admin_prefixes=["/v1/assignments"])
+    # the admin API (/v1/admin: the keys) is behind the admin key; claims, answers and
+    # feedback take the admin key or the acting rep's or partner's own
+    return Api(
+        routers=[
+            keys.router(runtime),
+            claims.router(runtime),
+            answers.router(runtime),
+            feedback.router(runtime),
+        ]
+    )

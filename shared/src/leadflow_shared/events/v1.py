@@ -223,6 +223,10 @@ class LeadRoutedData(Frozen):
     contact: ContactDetails
     cta: Cta = Field(default_factory=Cta)
     received_at: AwareDatetime
+    # Added within v1: which routing of the lead this is (1 the first; a claim from a queue
+    # or a rejection routes it again) and where it was before (None the first time).
+    attempt: int = Field(default=1, ge=1)
+    previous: Assignee | None = None
 
 
 class LeadOfferedData(Frozen):

@@ -6,26 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from leadflow_router import NAME
-from leadflow_router.assignments.domain.routing import (
-    Decision,
-    RoutingInput,
-    rep_turns,
-    route_all,
-)
-from leadflow_router.assignments.repository import AssignmentRepository
+from leadflow_router.assignments.domain.details import LeadDetails
+from leadflow_router.assignments.domain.routing import RoutingInput, rep_turns, route_all
+from leadflow_router.assignments.publishing import publish_decision
+from leadflow_router.assignments.repository import AssignmentRepository, NewAssignment
 from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.reps.repository import RepRepository
-from leadflow_shared.events import (
-    Assignee,
-    LeadOffered,
-    LeadOfferedData,
-    LeadRouted,
-    LeadRoutedData,
-    LeadScored,
-    Topics,
-    new_envelope_fields,
-)
+from leadflow_shared.events import LeadScored
 from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
 from leadflow_shared.ports import Clock
@@ -50,17 +37,35 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     fresh = [e for e in candidates if e.lead_id not in known]
     now = clock.now()
     decisions = route_all([_routing_input(e) for e in fresh], states, partners, now, known)
+    details = [_details(e) for e in fresh]
     stored = await assignments.add_new(
         [
-            (e.lead_id, d, e.data.temperature, e.data.status)
-            for e, d in zip(fresh, decisions, strict=True)
+            NewAssignment(
+                e.lead_id, d, e.data.temperature, e.data.status, e.data.lead.contact.country, x
+            )
+            for e, d, x in zip(fresh, decisions, details, strict=True)
         ]
     )
     kept = [d if e.lead_id in stored else None for e, d in zip(fresh, decisions, strict=True)]
     await reps.take_turns(rep_turns(kept, now, routed=decisions))
-    for event, decision in zip(fresh, kept, strict=True):
+    for event, decision, lead in zip(fresh, kept, details, strict=True):
         if decision is not None:
-            _publish(uow, event, decision, clock)
+            log.debug(
+                "lead routed",
+                lead_id=str(event.lead_id),
+                assignee=f"{decision.kind}:{decision.assignee_id}",
+                reason=decision.reason,
+            )
+            publish_decision(
+                uow,
+                event.lead_id,
+                lead,
+                decision,
+                event.data.temperature,
+                event.data.status,
+                now,
+                cause=event,
+            )
     if fresh:
         kinds = Counter(d.kind for d in kept if d is not None)
         log.info("leads routed", **{kind: kinds[kind] for kind in sorted(kinds)})
@@ -79,40 +84,13 @@ def _routing_input(event: LeadScored) -> RoutingInput:
     )
 
 
-def _publish(uow: UnitOfWork, event: LeadScored, decision: Decision, clock: Clock) -> None:
+def _details(event: LeadScored) -> LeadDetails:
     lead = event.data.lead
-    log.debug(
-        "lead routed",
-        lead_id=str(event.lead_id),
-        assignee=f"{decision.kind}:{decision.assignee_id}",
-        reason=decision.reason,
+    return LeadDetails(
+        source_id=lead.source_id,
+        score=event.data.score,
+        contact=lead.contact,
+        cta=lead.cta,
+        message=lead.message,
+        received_at=lead.received_at,
     )
-    routed = LeadRouted(
-        **new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event),
-        data=LeadRoutedData(
-            assignee=Assignee(kind=decision.kind, id=decision.assignee_id),
-            rule_path=decision.rule_path,
-            reason=decision.reason,
-            score=event.data.score,
-            temperature=event.data.temperature,
-            status=event.data.status,
-            source_id=lead.source_id,
-            contact=lead.contact,
-            cta=lead.cta,
-            received_at=lead.received_at,
-        ),
-    )
-    uow.publish(Topics.ROUTED, routed)
-    if decision.kind == "partner":
-        offered = LeadOffered(
-            **new_envelope_fields(producer=NAME, lead_id=event.lead_id, cause=event),
-            data=LeadOfferedData(
-                partner_id=decision.assignee_id,
-                contact=lead.contact,
-                cta=lead.cta,
-                message=lead.message,
-                temperature=event.data.temperature,
-                offered_at=clock.now(),
-            ),
-        )
-        uow.publish(Topics.partner(decision.assignee_id), offered)

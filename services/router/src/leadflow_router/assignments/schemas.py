@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from leadflow_router.assignments.repository import Assignment
 from leadflow_shared.events.v1 import AssigneeKind, LifecycleStatus, Temperature
@@ -19,7 +19,10 @@ class AssignmentOut(BaseModel):
     reason: str
     temperature: Temperature
     status: LifecycleStatus
-    routed_at: datetime
+    routed_at: datetime = Field(description="when the lead went to its current assignee")
+    attempt: int = Field(description="which routing of the lead this is: 1 the first")
+    accepted_at: datetime | None = Field(description="when its assignee accepted it")
+    closed_at: datetime | None = Field(description="when feedback closed it")
 
     @classmethod
     def of(cls, a: Assignment) -> AssignmentOut:
@@ -33,4 +36,7 @@ class AssignmentOut(BaseModel):
             temperature=a.temperature,
             status=a.status,
             routed_at=a.routed_at,
+            attempt=a.attempt,
+            accepted_at=a.accepted_at,
+            closed_at=a.closed_at,
         )

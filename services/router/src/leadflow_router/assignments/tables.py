@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from leadflow_router.schema import metadata
 
@@ -23,5 +24,15 @@ assignments = sa.Table(
     # the latest feedback, and when feedback closed the lead (converted, junk, dead, rejected)
     sa.Column("outcome", sa.Text),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
+    # the lead's country (which reps may claim it from a queue) and what routing it again
+    # publishes (source, score, contact, call to action, message, when received); None for
+    # leads routed before they were kept
+    sa.Column("country", sa.Text),
+    sa.Column("details", sa.JSON),
+    # which routing this is (1 the first; each claim or rejection routes it again), when its
+    # assignee accepted it, and who rejected it so far ("rep:<id>", "partner:<id>")
+    sa.Column("attempt", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("accepted_at", sa.DateTime(timezone=True)),
+    sa.Column("declined_by", ARRAY(sa.Text), nullable=False, server_default="{}"),
     sa.Index(None, "assignee_kind", "assignee_id"),
 )

@@ -8,14 +8,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from leadflow_router import NAME
 from leadflow_router.assignments.tables import assignments
+from leadflow_router.errors import NotRouted, NotYours
+from leadflow_router.feedback.recording import record_feedback
 from leadflow_router.feedback.schemas import FeedbackIn, FeedbackOut
-from leadflow_router.feedback.tables import feedback
+from leadflow_router.keys.domain import ADMIN, Caller, not_yours
 from leadflow_router.reps.repository import RepRepository
-from leadflow_shared.errors import NotFound
-from leadflow_shared.events import Topics, new_envelope_fields
-from leadflow_shared.events.v1 import Assignee, LeadFeedback, LeadFeedbackData
+from leadflow_shared.events.v1 import Assignee
 from leadflow_shared.uow import UnitOfWork
 
 # Outcomes after which the lead is no longer the assignee's to work.
@@ -23,11 +22,11 @@ CLOSING = frozenset({"converted", "junk", "dead", "rejected"})
 
 
 async def report(
-    uow: UnitOfWork, lead_id: uuid.UUID, given: FeedbackIn, now: datetime
+    uow: UnitOfWork, lead_id: uuid.UUID, given: FeedbackIn, now: datetime, caller: Caller = ADMIN
 ) -> FeedbackOut:
     """Record ``given`` for the lead's assignee and publish it, in one transaction; the
-    first closing outcome frees a place in a rep's capacity. Raises ``NotFound`` for a lead
-    never routed."""
+    first closing outcome frees a place in a rep's capacity. Raises ``NotRouted`` for a lead
+    never routed, ``NotYours`` when ``caller`` does not act for its assignee."""
     async with uow:
         session = uow.session
         row = (
@@ -40,35 +39,19 @@ async def report(
             )
         ).first()
         if row is None:
-            raise NotFound(f"lead {lead_id} has not been routed")
+            raise NotRouted(f"lead {lead_id} has not been routed")
+        if not caller.acts_for(row.assignee_kind, row.assignee_id):
+            raise NotYours(not_yours(lead_id, caller))
         closes = given.outcome in CLOSING and row.closed_at is None
         await session.execute(
             sa.update(assignments)
             .where(assignments.c.lead_id == lead_id)
             .values(outcome=given.outcome, closed_at=now if closes else assignments.c.closed_at)
         )
-        await session.execute(
-            sa.insert(feedback).values(
-                lead_id=lead_id,
-                outcome=given.outcome,
-                note=given.note,
-                assignee_kind=row.assignee_kind,
-                assignee_id=row.assignee_id,
-                reported_at=now,
-            )
-        )
         if closes and row.assignee_kind == "rep":
             await RepRepository(uow).close_one(row.assignee_id)
         assignee = Assignee(kind=row.assignee_kind, id=row.assignee_id)
-        uow.publish(
-            Topics.FEEDBACK,
-            LeadFeedback(
-                **new_envelope_fields(producer=NAME, lead_id=lead_id),
-                data=LeadFeedbackData(
-                    outcome=given.outcome, assignee=assignee, note=given.note, reported_at=now
-                ),
-            ),
-        )
+        await record_feedback(uow, lead_id, given.outcome, assignee, given.note, now)
         await uow.commit()
     return FeedbackOut(
         lead_id=lead_id,

@@ -18,6 +18,7 @@ _COLUMNS = (
     "open_leads"
 )
 _LOCK_ALL = f"SELECT {_COLUMNS} FROM {reps.fullname} ORDER BY id FOR UPDATE"
+_LOCK_ONE = f"SELECT {_COLUMNS} FROM {reps.fullname} WHERE id = $1 FOR UPDATE"
 _TAKE_TURNS = f"""
     UPDATE {reps.fullname} AS r
     SET last_assigned_at = coalesce(t.last_assigned_at, r.last_assigned_at),
@@ -57,6 +58,11 @@ class RepRepository:
     async def lock_all(self) -> list[RepState]:
         """Every rep, locked for this transaction so that round robin stays fair."""
         return [_state(r) for r in await (await self.uow.driver()).fetch(_LOCK_ALL)]
+
+    async def lock_one(self, rep_id: str) -> RepState | None:
+        """The rep, locked for this transaction (their open leads and capacity hold)."""
+        row = await (await self.uow.driver()).fetchrow(_LOCK_ONE, rep_id)
+        return None if row is None else _state(row)
 
     async def take_turns(self, turns: Mapping[str, RepTurn]) -> None:
         """Record the leads each rep got in a batch and the rotation's credits (one

@@ -153,14 +153,7 @@ def route(
             reason=f"every rep who covers {country} is at capacity ({names}): waits in the "
             "sales queue",
         )
-    covering = with_room
-    chosen = min(covering, key=lambda s: _next_in_turn(s, s.rep.weight))
-    total = sum(s.rep.weight for s in covering)
-    credits = tuple(
-        (s.rep.id, s.credit + s.rep.weight - (total if s is chosen else 0)) for s in covering
-    )
-    weighted = len({s.rep.weight for s in covering}) > 1
-    share = f" (weight {chosen.rep.weight} of {total})" if weighted else ""
+    chosen, credits, share = next_in_rotation(with_room)
     return Decision(
         kind="rep",
         assignee_id=chosen.rep.id,
@@ -169,6 +162,21 @@ def route(
         f"{chosen.rep.name} covers it and is next in turn{share}",
         credits=credits,
     )
+
+
+def next_in_rotation(
+    covering: Sequence[RepState],
+) -> tuple[RepState, tuple[tuple[str, int], ...], str]:
+    """The rotation's pick among ``covering`` (reps with room), every covering rep's credit
+    after it, and the pick's share when weights differ (" (weight 2 of 3)", else "")."""
+    chosen = min(covering, key=lambda s: _next_in_turn(s, s.rep.weight))
+    total = sum(s.rep.weight for s in covering)
+    credits = tuple(
+        (s.rep.id, s.credit + s.rep.weight - (total if s is chosen else 0)) for s in covering
+    )
+    weighted = len({s.rep.weight for s in covering}) > 1
+    share = f" (weight {chosen.rep.weight} of {total})" if weighted else ""
+    return chosen, credits, share
 
 
 def assigned_at(now: datetime, n: int) -> datetime:

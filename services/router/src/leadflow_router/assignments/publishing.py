@@ -1,0 +1,71 @@
+"""Publishing a routing decision: ``lead.routed`` on ``leads.routed.v1``, and ``lead.offered``
+on the partner's own topic when a partner gets the lead. The stage's first routing and every
+later one (a claim, a rejection) publish through here, so the events keep one shape."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from leadflow_router import NAME
+from leadflow_router.assignments.domain.details import LeadDetails
+from leadflow_router.assignments.domain.routing import Decision
+from leadflow_shared.events import (
+    Assignee,
+    Envelope,
+    LeadOffered,
+    LeadOfferedData,
+    LeadRouted,
+    LeadRoutedData,
+    Topics,
+    new_envelope_fields,
+)
+from leadflow_shared.events.v1 import LifecycleStatus, Temperature
+from leadflow_shared.uow import UnitOfWork
+
+
+def publish_decision(
+    uow: UnitOfWork,
+    lead_id: uuid.UUID,
+    lead: LeadDetails,
+    decision: Decision,
+    temperature: Temperature,
+    status: LifecycleStatus,
+    now: datetime,
+    *,
+    cause: Envelope | None = None,
+    attempt: int = 1,
+    previous: Assignee | None = None,
+) -> None:
+    envelope = new_envelope_fields(producer=NAME, lead_id=lead_id, cause=cause)
+    routed = LeadRouted(
+        **envelope,
+        data=LeadRoutedData(
+            assignee=Assignee(kind=decision.kind, id=decision.assignee_id),
+            rule_path=decision.rule_path,
+            reason=decision.reason,
+            score=lead.score,
+            temperature=temperature,
+            status=status,
+            source_id=lead.source_id,
+            contact=lead.contact,
+            cta=lead.cta,
+            received_at=lead.received_at,
+            attempt=attempt,
+            previous=previous,
+        ),
+    )
+    uow.publish(Topics.ROUTED, routed)
+    if decision.kind == "partner":
+        offered = LeadOffered(
+            **new_envelope_fields(producer=NAME, lead_id=lead_id, cause=cause),
+            data=LeadOfferedData(
+                partner_id=decision.assignee_id,
+                contact=lead.contact,
+                cta=lead.cta,
+                message=lead.message,
+                temperature=temperature,
+                offered_at=now,
+            ),
+        )
+        uow.publish(Topics.partner(decision.assignee_id), offered)

@@ -1,0 +1,67 @@
+"""router's 2026-12-04 migration (keys, claims and answers) on a database with assignments
+made before it, up and down again."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+from alembic import command
+
+from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
+from leadflow_shared.migrations import alembic_config, ensure_role_and_schema
+from tests.conftest import DECLARATIONS, Infra, off_loop
+
+BEFORE = "5c8d1e7f2a90"
+
+
+def migrate_router(admin_url: str, service_url: str, revision: str, *, down: bool = False) -> None:
+    declaration = DECLARATIONS["router"]
+
+    def run() -> None:
+        asyncio.run(ensure_role_and_schema(admin_url, service_url, "router"))
+        if down:
+            config = alembic_config(
+                declaration.metadata, declaration.schema, declaration.versions, service_url
+            )
+            command.downgrade(config, revision)
+        else:
+            declaration.upgrade(service_url, revision)
+
+    off_loop(run)
+
+
+async def test_assignments_made_before_are_first_routings_nobody_answered(
+    infra_env: Infra,
+) -> None:
+    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
+    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
+    admin_url = with_database(infra_env.admin_url, name)
+    service_url = with_database(infra_env.service_url("router"), name)
+    lead_id = uuid.uuid4()
+    try:
+        migrate_router(admin_url, service_url, BEFORE)
+        conn = await asyncpg.connect(plain_dsn(admin_url))
+        try:
+            await conn.execute(
+                "INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,"
+                " reason, temperature, status) VALUES ($1, 'rep', 'rep-ben', '[]', 'r', 'hot',"
+                " 'sql')",
+                lead_id,
+            )
+            migrate_router(admin_url, service_url, "head")
+            after = await conn.fetchrow("SELECT * FROM router.assignments")
+            keys = await conn.fetchval("SELECT count(*) FROM router.api_keys")
+            migrate_router(admin_url, service_url, BEFORE, down=True)
+            down = await conn.fetchrow("SELECT * FROM router.assignments")
+            tables = await conn.fetchval("SELECT to_regclass('router.api_keys')::text")
+        finally:
+            await conn.close()
+    finally:
+        off_loop(lambda: drop_database(infra_env.admin_url, name))
+    assert after["lead_id"] == lead_id and after["assignee_id"] == "rep-ben"
+    assert (after["attempt"], after["accepted_at"], after["declined_by"]) == (1, None, [])
+    assert (after["country"], after["details"]) == (None, None)  # never claimed nor handed on
+    assert keys == 0
+    assert down["lead_id"] == lead_id and "attempt" not in dict(down) and tables is None
