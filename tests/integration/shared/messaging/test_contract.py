@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from leadflow_shared.db import Database
 from leadflow_shared.events import LeadFeedback, Topics, new_envelope_fields
@@ -78,6 +79,22 @@ async def test_statements_on_the_driver_connection_belong_to_the_unit_of_work(
         await uow.commit()
     async with db.unit_of_work() as uow:
         assert await service.inbox().claim(uow, [(dropped, "t"), (kept, "t")]) == set()
+
+
+async def test_a_unit_of_work_keeps_one_driver_connection_and_plans_for_the_parameters(
+    db: Database,
+) -> None:
+    async with db.unit_of_work() as uow:
+        first = await uow.driver()
+        assert await uow.driver() is first
+        ours = await first.fetchval("SELECT pg_backend_pid()")
+        in_session = await uow.session.scalar(sa.text("SELECT pg_backend_pid()"))
+        assert in_session == ours  # ORM statements and driver statements: one transaction
+        assert await first.fetchval("SHOW plan_cache_mode") == "force_custom_plan"
+        await uow.commit()
+    async with db.unit_of_work() as uow:  # a new one starts from the pool again
+        assert await (await uow.driver()).fetchval("SELECT 1") == 1
+        await uow.commit()
 
 
 async def test_a_unit_of_work_stages_what_it_publishes_only_when_it_commits(
