@@ -9,8 +9,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+import sqlalchemy as sa
 
 from leadflow_router.assignments.handlers import route_leads
+from leadflow_router.assignments.tables import assignments
 from leadflow_router.config import RouterConfig
 from leadflow_shared.db import Database
 from tests.conftest import Infra
@@ -138,6 +140,11 @@ async def test_each_key_acts_for_its_owner_alone_and_the_admin_key_for_everyone(
             headers=eve,
         )
         unauthenticated = await client.post("/v1/reps/rep-ben/claim")
+        rejected_as_feedback = await client.post(
+            f"/v1/assignments/{ben_lead.lead_id}/feedback",
+            json={"outcome": "rejected"},
+            headers=ben,
+        )
     assert seen == {
         "feedback, own rep key": 202,
         "feedback, other rep's key": 403,
@@ -164,6 +171,15 @@ async def test_each_key_acts_for_its_owner_alone_and_the_admin_key_for_everyone(
         "message": "an API key is required (Authorization: Bearer <key>)",
         "details": [],
     }
+    # an assignee's rejection is an answer (routed again), not feedback (closed)
+    assert rejected_as_feedback.status_code == 409
+    assert rejected_as_feedback.json()["error"]["code"] == "answer_instead"
+    assert f"/v1/assignments/{ben_lead.lead_id}/reject" in rejected_as_feedback.text
+    async with db.unit_of_work() as uow:
+        closed = await uow.session.scalar(
+            sa.select(assignments.c.closed_at).where(assignments.c.lead_id == ben_lead.lead_id)
+        )
+    assert closed is None
 
 
 async def test_a_call_without_a_valid_key_is_refused_before_its_body_is_read(

@@ -15,6 +15,7 @@ of its own::
     ├── RepInactive           the rep is no longer active
     ├── NotAnswerable         the lead waits in a queue or nurture: nobody to answer for it
     ├── LeadClosed            feedback closed the lead
+    ├── AnswerInstead         an assignee's "accepted" or "rejected" sent as feedback
     └── NotReroutable         routed before router kept what routing it again needs
 """
 
@@ -61,6 +62,10 @@ class NotAnswerable(Conflict):
 
 class LeadClosed(Conflict):
     code = "lead_closed"
+
+
+class AnswerInstead(Conflict):
+    code = "answer_instead"
 
 
 class NotReroutable(Conflict):

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from leadflow_router.assignments.tables import assignments
-from leadflow_router.errors import NotRouted, NotYours
+from leadflow_router.errors import AnswerInstead, NotRouted, NotYours
 from leadflow_router.feedback.recording import record_feedback
 from leadflow_router.feedback.schemas import FeedbackIn, FeedbackOut
 from leadflow_router.keys.domain import ADMIN, Caller, not_yours
@@ -19,6 +19,8 @@ from leadflow_shared.uow import UnitOfWork
 
 # Outcomes after which the lead is no longer the assignee's to work.
 CLOSING = frozenset({"converted", "junk", "dead", "rejected"})
+# An assignee answers an assignment at its own endpoints (``answers``), not as feedback.
+ANSWERS = {"accepted": "accept", "rejected": "reject"}
 
 
 async def report(
@@ -42,6 +44,12 @@ async def report(
             raise NotRouted(f"lead {lead_id} has not been routed")
         if not caller.acts_for(row.assignee_kind, row.assignee_id):
             raise NotYours(not_yours(lead_id, caller))
+        if given.outcome in ANSWERS and caller != ADMIN:
+            # as feedback a rejection would close the lead without routing it again, and an
+            # acceptance would not be recorded as one
+            raise AnswerInstead(
+                f"answer with POST /v1/assignments/{lead_id}/{ANSWERS[given.outcome]}"
+            )
         closes = given.outcome in CLOSING and row.closed_at is None
         await session.execute(
             sa.update(assignments)

@@ -97,9 +97,12 @@ _TRY_LOCK_PERSONS = f"""
     SELECT p FROM unnest($1::uuid[]) p
     WHERE pg_try_advisory_xact_lock({PERSON_LOCKS}, hashtext(p::text))
 """
+# Person by person through the index, as ACTIVITY.
 _FEEDBACK = f"""
-    SELECT lead_id, person_id, outcome, reported_at
-    FROM "{S}".feedback WHERE person_id = ANY($1::uuid[])
+    SELECT f.lead_id, f.person_id, f.outcome, f.reported_at
+    FROM unnest($1::uuid[]) AS k(person_id), LATERAL (
+        SELECT lead_id, person_id, outcome, reported_at
+        FROM "{S}".feedback WHERE person_id = k.person_id OFFSET 0) f
 """
 _PERSONS = f"""
     SELECT lead_id, person_id FROM "{S}".score_inputs WHERE lead_id = ANY($1::uuid[])
