@@ -34,7 +34,8 @@ class Pace:
     (Tansu 0.6) answers a fetch that finds records at once, but one that finds none only
     when its wait is over (records arriving meanwhile wait for it), so on a quiet hop the
     wait is the latency, and when idle each fetch costs both sides a wake-up. The first
-    records after a quiet spell wait up to the idle wait; then the busy wait applies. Set both equal to turn it off.
+    records after a quiet spell wait up to the idle wait; then the busy wait applies. Set
+    both equal to turn it off.
     """
 
     def __init__(
