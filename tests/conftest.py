@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import pytest
+from alembic import command
 
 from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_local.postgres import (
@@ -22,7 +23,7 @@ from leadflow_local.postgres import (
 from leadflow_router.service import SERVICE as ROUTER
 from leadflow_score.service import SERVICE as SCORE
 from leadflow_shared.db import Database
-from leadflow_shared.migrations import ensure_role_and_schema
+from leadflow_shared.migrations import alembic_config, ensure_role_and_schema
 from leadflow_shared.service import Service
 from leadflow_shared.settings import ServiceSettings
 from leadflow_verify.service import SERVICE as VERIFY
@@ -96,6 +97,27 @@ def migrate_all(admin_url: str, services: Iterable[str] = SERVICES) -> None:
             url = service_url(admin_url, service)
             asyncio.run(ensure_role_and_schema(admin_url, url, service))
             DECLARATIONS[service].upgrade(url)
+
+    off_loop(run)
+
+
+def migrate_to(
+    service: str, admin_url: str, service_url: str, revision: str, *, down: bool = False
+) -> None:
+    """What `leadflow-<service> migrate` does, up (or down) to ``revision`` only."""
+    declaration = DECLARATIONS[service]
+
+    def run() -> None:
+        import asyncio
+
+        asyncio.run(ensure_role_and_schema(admin_url, service_url, service))
+        if down:
+            config = alembic_config(
+                declaration.metadata, declaration.schema, declaration.versions, service_url
+            )
+            command.downgrade(config, revision)
+        else:
+            declaration.upgrade(service_url, revision)
 
     off_loop(run)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import uuid
 from typing import Any
@@ -10,15 +9,13 @@ from typing import Any
 import asyncpg
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from leadflow_capture.intake.domain.dedupe import key_digest
 from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
-from leadflow_shared.migrations import alembic_config, ensure_role_and_schema
-from tests.conftest import DECLARATIONS, Infra, off_loop
+from tests.conftest import DECLARATIONS, Infra, migrate_to, off_loop
 
 
 def differences(connection: sa.Connection, schema: str, metadata: sa.MetaData) -> list[Any]:
@@ -97,16 +94,6 @@ async def _has_lz4(admin_url: str) -> bool:
     return True
 
 
-def migrate(admin_url: str, service_url: str, revision: str) -> None:
-    """`leadflow-capture migrate` up to ``revision``."""
-
-    def run() -> None:
-        asyncio.run(ensure_role_and_schema(admin_url, service_url, "capture"))
-        DECLARATIONS["capture"].upgrade(service_url, revision)
-
-    off_loop(run)
-
-
 async def test_live_idempotency_keys_survive_the_move_to_digests(infra_env: Infra) -> None:
     """The 2026-11-27 migration turns ("web-form", "key:abc") into key_digest(...)."""
     name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
@@ -114,7 +101,7 @@ async def test_live_idempotency_keys_survive_the_move_to_digests(infra_env: Infr
     admin_url = with_database(infra_env.admin_url, name)
     service_url = with_database(infra_env.service_url("capture"), name)
     try:
-        migrate(admin_url, service_url, "b19e732ff571")
+        migrate_to("capture", admin_url, service_url, "b19e732ff571")
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
             kept, dropped = uuid.uuid4(), uuid.uuid4()
@@ -126,7 +113,7 @@ async def test_live_idempotency_keys_survive_the_move_to_digests(infra_env: Infr
                 dropped,
                 hashlib.sha256(b"x").hexdigest(),
             )
-            migrate(admin_url, service_url, "head")
+            migrate_to("capture", admin_url, service_url, "head")
             rows = await conn.fetch("SELECT key, lead_id FROM capture.dedupe_keys")
         finally:
             await conn.close()
@@ -135,23 +122,6 @@ async def test_live_idempotency_keys_survive_the_move_to_digests(infra_env: Infr
         ]
     finally:
         off_loop(lambda: drop_database(infra_env.admin_url, name))
-
-
-def migrate_verify(admin_url: str, service_url: str, revision: str, *, down: bool = False) -> None:
-    """`leadflow-verify migrate` up (or down) to ``revision``."""
-    declaration = DECLARATIONS["verify"]
-
-    def run() -> None:
-        asyncio.run(ensure_role_and_schema(admin_url, service_url, "verify"))
-        if down:
-            config = alembic_config(
-                declaration.metadata, declaration.schema, declaration.versions, service_url
-            )
-            command.downgrade(config, revision)
-        else:
-            declaration.upgrade(service_url, revision)
-
-    off_loop(run)
 
 
 async def test_held_leads_get_one_mail_per_address_when_mails_move_to_their_own_table(
@@ -165,7 +135,7 @@ async def test_held_leads_get_one_mail_per_address_when_mails_move_to_their_own_
     service_url = with_database(infra_env.service_url("verify"), name)
     ana_1, ana_2, bo, done = (uuid.uuid4() for _ in range(4))
     try:
-        migrate_verify(admin_url, service_url, "4c1d8e2f7a93")
+        migrate_to("verify", admin_url, service_url, "4c1d8e2f7a93")
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
             insert = (
@@ -183,7 +153,7 @@ async def test_held_leads_get_one_mail_per_address_when_mails_move_to_their_own_
                                0, None, None)  # fmt: skip
             await conn.execute(insert, done, "cy@x.example", 40, "confirmed", "2026-12-01T01:00Z",
                                "sent", 2, "2026-12-01T00:30:00Z", None)  # fmt: skip
-            migrate_verify(admin_url, service_url, "head")
+            migrate_to("verify", admin_url, service_url, "head")
             leads = {
                 r["lead_id"]: r["mail_id"]
                 for r in await conn.fetch("SELECT lead_id, mail_id FROM verify.confirmations")
@@ -192,12 +162,12 @@ async def test_held_leads_get_one_mail_per_address_when_mails_move_to_their_own_
                 r["mail_id"]: dict(r)
                 for r in await conn.fetch("SELECT * FROM verify.confirmation_mails")
             }
-            migrate_verify(admin_url, service_url, "4c1d8e2f7a93", down=True)
+            migrate_to("verify", admin_url, service_url, "4c1d8e2f7a93", down=True)
             back = {
                 r["lead_id"]: (r["mail"], r["attempts"], r["state"])
                 for r in await conn.fetch("SELECT * FROM verify.confirmations")
             }
-            migrate_verify(admin_url, service_url, "head")
+            migrate_to("verify", admin_url, service_url, "head")
         finally:
             await conn.close()
     finally:

@@ -5,6 +5,7 @@ impossible port): no link a rep's tool should open."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -12,9 +13,11 @@ from urllib.parse import urlsplit
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
+@functools.lru_cache(maxsize=2048)
 def web_url(value: str | None) -> str | None:
     """``value`` as given (trimmed) when it is an absolute http(s) URL with a host, else
-    None."""
+    None. Remembered for the last addresses asked about: verify asks twice for each lead's
+    page (its check, then the lead it passes on), capture for the same pages again."""
     text = (value or "").strip()
     if not text or "\\" in text:
         return None

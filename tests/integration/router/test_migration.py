@@ -3,33 +3,14 @@ made before it, up and down again."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import asyncpg
-from alembic import command
 
 from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
-from leadflow_shared.migrations import alembic_config, ensure_role_and_schema
-from tests.conftest import DECLARATIONS, Infra, off_loop
+from tests.conftest import Infra, migrate_to, off_loop
 
 BEFORE = "5c8d1e7f2a90"
-
-
-def migrate_router(admin_url: str, service_url: str, revision: str, *, down: bool = False) -> None:
-    declaration = DECLARATIONS["router"]
-
-    def run() -> None:
-        asyncio.run(ensure_role_and_schema(admin_url, service_url, "router"))
-        if down:
-            config = alembic_config(
-                declaration.metadata, declaration.schema, declaration.versions, service_url
-            )
-            command.downgrade(config, revision)
-        else:
-            declaration.upgrade(service_url, revision)
-
-    off_loop(run)
 
 
 async def test_assignments_made_before_are_first_routings_nobody_answered(
@@ -41,7 +22,7 @@ async def test_assignments_made_before_are_first_routings_nobody_answered(
     service_url = with_database(infra_env.service_url("router"), name)
     lead_id = uuid.uuid4()
     try:
-        migrate_router(admin_url, service_url, BEFORE)
+        migrate_to("router", admin_url, service_url, BEFORE)
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
             await conn.execute(
@@ -50,10 +31,10 @@ async def test_assignments_made_before_are_first_routings_nobody_answered(
                 " 'sql')",
                 lead_id,
             )
-            migrate_router(admin_url, service_url, "head")
+            migrate_to("router", admin_url, service_url, "head")
             after = await conn.fetchrow("SELECT * FROM router.assignments")
             keys = await conn.fetchval("SELECT count(*) FROM router.api_keys")
-            migrate_router(admin_url, service_url, BEFORE, down=True)
+            migrate_to("router", admin_url, service_url, BEFORE, down=True)
             down = await conn.fetchrow("SELECT * FROM router.assignments")
             tables = await conn.fetchval("SELECT to_regclass('router.api_keys')::text")
         finally:

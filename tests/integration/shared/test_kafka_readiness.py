@@ -6,22 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import pytest
 
 from leadflow_shared.http import _metadata_version, kafka_reachable
 from tests.conftest import Infra
 
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
-@pytest.fixture
-async def frozen() -> AsyncIterator[str]:
-    """A server that accepts connections and reads, and never answers."""
+
+@asynccontextmanager
+async def serving(handle: Handler) -> AsyncIterator[str]:
+    """A loopback server handing each connection to ``handle``; its address."""
     held: list[asyncio.StreamWriter] = []
 
     async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         held.append(writer)
-        await reader.read()  # until the client gives up
+        await handle(reader, writer)
 
     server = await asyncio.start_server(accept, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -35,12 +38,21 @@ async def frozen() -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def frozen() -> AsyncIterator[str]:
+    """A server that accepts connections and reads, and never answers."""
+
+    async def never_answer(reader: asyncio.StreamReader, _: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up
+
+    async with serving(never_answer) as address:
+        yield address
+
+
+@pytest.fixture
 async def half() -> AsyncIterator[str]:
     """A server that answers ApiVersions (with no versions) and then nothing more."""
-    held: list[asyncio.StreamWriter] = []
 
-    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)
+    async def versions_only(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         (size,) = struct.unpack(">i", await reader.readexactly(4))
         request = await reader.readexactly(size)
         correlation_id = request[4:8]
@@ -49,15 +61,8 @@ async def half() -> AsyncIterator[str]:
         await writer.drain()
         await reader.read()  # the Metadata request: never answered
 
-    server = await asyncio.start_server(accept, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        for writer in held:
-            writer.close()
-        server.close()
-        await server.wait_closed()
+    async with serving(versions_only) as address:
+        yield address
 
 
 async def test_the_test_broker_answers(infra_env: Infra) -> None:

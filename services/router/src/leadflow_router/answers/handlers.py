@@ -8,7 +8,7 @@ from datetime import datetime
 
 from leadflow_router.assignments.domain.rerouting import Rejection, reroute, tag
 from leadflow_router.assignments.domain.routing import rep_turns
-from leadflow_router.assignments.publishing import publish_decision
+from leadflow_router.assignments.publishing import hand_on
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.errors import LeadClosed, NotAnswerable, NotReroutable, NotRouted, NotYours
 from leadflow_router.feedback.recording import record_feedback
@@ -85,30 +85,16 @@ async def reject(
             states,
             partners,
         )
-        attempt = found.attempt + 1
-        await AssignmentRepository(uow).move(
-            lead_id, decision, now, attempt=attempt, declined_by=declined
-        )
-        await reps.take_turns(rep_turns([decision], now))
         await record_feedback(uow, lead_id, "rejected", previous, reason, now)
-        publish_decision(
+        moved = await hand_on(
             uow,
-            lead_id,
-            lead.details,
+            found,
+            lead,
             decision,
-            lead.temperature,
-            lead.status,
             now,
-            attempt=attempt,
             previous=previous,
+            declined_by=declined,
+            turns=rep_turns([decision], now),
         )
         await uow.commit()
-    moved = dataclasses.replace(
-        found,
-        decision=decision,
-        routed_at=now,
-        attempt=attempt,
-        accepted_at=None,
-        declined_by=declined,
-    )
     return previous, moved

@@ -1,15 +1,20 @@
 """Publishing a routing decision: ``lead.routed`` on ``leads.routed.v1``, and ``lead.offered``
 on the partner's own topic when a partner gets the lead. The stage's first routing and every
-later one (a claim, a rejection) publish through here, so the events keep one shape."""
+later one (a claim, a rejection) publish through here, so the events keep one shape; a later
+one moves the assignment on through :func:`hand_on`."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from leadflow_router import NAME
-from leadflow_router.assignments.domain.details import LeadDetails
-from leadflow_router.assignments.domain.routing import Decision
+from leadflow_router.assignments.domain.details import LeadDetails, RoutedLead
+from leadflow_router.assignments.domain.routing import Decision, RepTurn
+from leadflow_router.assignments.repository import Assignment, AssignmentRepository
+from leadflow_router.reps.repository import RepRepository
 from leadflow_shared.events import (
     Assignee,
     Envelope,
@@ -69,3 +74,43 @@ def publish_decision(
             ),
         )
         uow.publish(Topics.partner(decision.assignee_id), offered)
+
+
+async def hand_on(
+    uow: UnitOfWork,
+    found: Assignment,
+    lead: RoutedLead,
+    decision: Decision,
+    now: datetime,
+    *,
+    previous: Assignee,
+    declined_by: tuple[str, ...],
+    turns: Mapping[str, RepTurn],
+) -> Assignment:
+    """Move a routed lead on to ``decision`` (a claim, a rejection): the assignment with the
+    attempt counted on, the reps' turns, and a new ``lead.routed`` naming ``previous``.
+    Returns the assignment as it is now."""
+    attempt = found.attempt + 1
+    await AssignmentRepository(uow).move(
+        found.lead_id, decision, now, attempt=attempt, declined_by=declined_by
+    )
+    await RepRepository(uow).take_turns(turns)
+    publish_decision(
+        uow,
+        found.lead_id,
+        lead.details,
+        decision,
+        lead.temperature,
+        lead.status,
+        now,
+        attempt=attempt,
+        previous=previous,
+    )
+    return dataclasses.replace(
+        found,
+        decision=decision,
+        routed_at=now,
+        attempt=attempt,
+        accepted_at=None,
+        declined_by=declined_by,
+    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 from leadflow_router.assignments.domain.rerouting import claimed, tag
 from leadflow_router.assignments.domain.routing import SALES_QUEUE, RepTurn
-from leadflow_router.assignments.publishing import publish_decision
+from leadflow_router.assignments.publishing import hand_on
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.errors import AtCapacity, NothingToClaim, NotYours, RepInactive, UnknownOwner
 from leadflow_router.keys.domain import Caller
@@ -51,24 +50,15 @@ async def claim(uow: UnitOfWork, rep_id: str, caller: Caller, now: datetime) -> 
         lead = found.lead()
         assert lead is not None  # the query takes only leads with their details
         decision = claimed(rep, CLAIMABLE)
-        attempt = found.attempt + 1
-        await assignments.move(
-            found.lead_id, decision, now, attempt=attempt, declined_by=found.declined_by
-        )
-        await reps.take_turns({rep_id: RepTurn(1, now)})
-        previous = Assignee(kind=found.decision.kind, id=found.decision.assignee_id)
-        publish_decision(
+        moved = await hand_on(
             uow,
-            found.lead_id,
-            lead.details,
+            found,
+            lead,
             decision,
-            lead.temperature,
-            lead.status,
             now,
-            attempt=attempt,
-            previous=previous,
+            previous=Assignee(kind=found.decision.kind, id=found.decision.assignee_id),
+            declined_by=found.declined_by,
+            turns={rep_id: RepTurn(1, now)},
         )
         await uow.commit()
-    return dataclasses.replace(
-        found, decision=decision, routed_at=now, attempt=attempt, accepted_at=None
-    )
+    return moved
