@@ -13,7 +13,7 @@ export UV_SYSTEM_CERTS ?= true
 help:
 	@echo "make run    - start broker, Postgres and all four services (Ctrl-C stops them)"
 	@echo "make test   - lint, type-check and run the whole test suite"
-	@echo "make bench  - run the benchmarks (capture, the whole pipeline, verify, score) and write reports"
+	@echo "make bench  - run the benchmarks (capture, the whole pipeline, verify, score, router) and write reports"
 
 .local/tools/bin/uv:
 	$(PYTHON) -m venv .local/tools
@@ -53,13 +53,14 @@ pytest: install browser
 test: lint typecheck pytest
 
 # capture's intake against a baseline, the whole pipeline as `make run` starts it, verify's
-# stage alone (offline DNS and a loopback DNS server), then score's stage, replay and promote;
-# all four always run, and the target fails when any does.
+# stage alone (offline DNS and a loopback DNS server), score's stage, replay and promote, then
+# router's stage; all five always run, and the target fails when any does.
 bench: install
 	$(UV) run --frozen python -m tests.bench.run; status=$$?; \
 	$(UV) run --frozen python -m tests.bench.pipeline || status=1; \
 	$(UV) run --frozen python -m tests.bench.verify || status=1; \
 	$(UV) run --frozen python -m tests.bench.score || status=1; \
+	$(UV) run --frozen python -m tests.bench.router || status=1; \
 	exit $$status
 
 clean:
