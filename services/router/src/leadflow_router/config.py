@@ -1,14 +1,15 @@
-"""The router's part of the configuration file (reps and partners), and keeping the stored
-ones in step with it."""
+"""The router's part of the configuration file (reps, partners, the SLAs), and keeping the
+stored reps and partners in step with it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from leadflow_router.partners.domain import Partner
 from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.reps.domain import Rep
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.sla.domain import Sla
 from leadflow_shared.uow import UnitOfWork
 
 
@@ -17,6 +18,7 @@ class RouterConfig(BaseModel):
 
     reps: tuple[Rep, ...] = ()
     partners: tuple[Partner, ...] = ()
+    sla: Sla = Field(default_factory=Sla)
 
 
 async def sync_config(uow: UnitOfWork, config: RouterConfig) -> None:
