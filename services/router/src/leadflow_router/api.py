@@ -16,7 +16,7 @@ from leadflow_shared.service import Api, Runtime
 def router_api(runtime: Runtime[Any]) -> Api:
     # the admin API (/v1/admin: the keys) is behind the admin key; claims, answers and
     # feedback take the admin key or the acting rep's or partner's own, and so does the audit
-    # (a lead's history, for those who had it)
+    # (a lead's history, for those who had it); the reports take the admin key
     return Api(
         routers=[
             keys.router(runtime),
@@ -24,5 +24,6 @@ def router_api(runtime: Runtime[Any]) -> Api:
             answers.router(runtime),
             feedback.router(runtime),
             audit_router(runtime),
-        ]
+        ],
+        admin_prefixes=["/v1/reports"],
     )

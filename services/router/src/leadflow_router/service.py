@@ -44,6 +44,7 @@ SERVICE = Service(
         "leadflow_router.reps.endpoints:router",
         "leadflow_router.partners.endpoints:router",
         "leadflow_router.assignments.endpoints:router",
+        "leadflow_router.feedback.reports:router",
     ],
     api="leadflow_router.api:router_api",
     topics=partner_topics,
