@@ -25,12 +25,19 @@ ELIGIBLE = "eligible"
 
 
 def trace_of(decision: Decision) -> dict[str, Any]:
-    """The whole decision as JSON-ready data: every field of ``Decision`` (the rotation's
+    """The whole decision as JSON data: every field of ``Decision`` (the rotation's
     credits, ...), and ``considered`` ((rep id, "eligible" or why skipped), ...) also where
     the decision does not have it."""
-    fields = dataclasses.asdict(decision)
-    fields["considered"] = [list(c) for c in getattr(decision, "considered", ())]
-    return json.loads(json.dumps(fields))  # tuples as lists: what reading it back gives
+    fields = {f.name: _json(getattr(decision, f.name)) for f in dataclasses.fields(decision)}
+    fields["considered"] = _json(getattr(decision, "considered", ()))
+    return fields
+
+
+def _json(value: Any) -> Any:
+    """Tuples as lists, as reading the JSON back gives them."""
+    if isinstance(value, tuple | list):
+        return [_json(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)

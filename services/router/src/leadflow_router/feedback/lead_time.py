@@ -61,7 +61,8 @@ async def record_lead_time(
 ) -> None:
     """The lead's first touch or conversion at ``now``, by ``by``, when ``outcome`` is one
     and the lead has none yet (leads routed before router kept their capture time have no
-    lead time)."""
+    lead time). The histogram observes it as it is recorded, before the caller commits:
+    a transaction that then fails counts once too often."""
     if outcome in TOUCHES:
         sql, histogram = _FIRST_TOUCH, FIRST_TOUCH_SECONDS
     elif outcome == CONVERSION:
