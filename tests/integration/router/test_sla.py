@@ -5,6 +5,8 @@ transaction holds is skipped, not waited for."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -13,15 +15,17 @@ from typing import Any
 import pytest
 
 from leadflow_router.assignments.handlers import route_leads
+from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.service import SERVICE as ROUTER
 from leadflow_router.settings import RouterSettings
 from leadflow_router.sla.chores import CHORES
 from leadflow_router.sla.domain import Sla
 from leadflow_router.sla.handlers import move_expired
+from leadflow_shared.config import load_config
 from leadflow_shared.db import Database
-from leadflow_shared.events import LeadFeedback, LeadOffered, LeadRouted
+from leadflow_shared.events import LeadFeedback, LeadOffered, LeadRouted, Topics
 from leadflow_shared.service.runtime import build_runtime
-from tests.conftest import Infra
+from tests.conftest import EXAMPLE_CONFIG, Infra, fresh_database
 from tests.integration.router.kit import (
     ADMIN,
     NOW,
@@ -35,7 +39,7 @@ from tests.integration.router.kit import (
     team_database,
 )
 from tests.integration.router.test_answers import TEAM, open_leads
-from tests.support import handle
+from tests.support import events_on, handle
 
 SLA = Sla(rep_accept_minutes=30, partner_answer_minutes=240)
 MINUTE = timedelta(minutes=1)
@@ -209,3 +213,49 @@ async def test_expired_leads_move_in_batches_and_one_held_elsewhere_is_skipped(
     assert [(await now_at(db, lead.lead_id))["attempt"] for lead in leads] == [1, 2, 2, 2, 2]
     assert await expire(infra_env, NOW + 30 * MINUTE, batch_size=2) == 1
     assert (await now_at(db, leads[0].lead_id))["attempt"] == 2
+
+
+async def test_a_consumer_started_after_the_routing_moves_the_lead_on_through_the_broker(
+    infra_env: Infra,
+) -> None:
+    """The whole way: one process routes the lead and is gone; a router consumer process
+    started later (on a database of its own, the example configuration, a clock past the
+    deadline) finds the stored deadline, moves the lead on, and its relay publishes the new
+    ``lead.routed`` on the session's broker."""
+    lead = scored("US")
+    example = load_config(EXAMPLE_CONFIG, RouterConfig)
+    with fresh_database(infra_env, ["router"]) as infra:
+        async with infra.service_database("router") as first:
+            await sync_config(first.unit_of_work(), example)
+            routed = await handle(
+                first, route_leads, [lead], clock=FixedClock(NOW), sla=example.sla
+            )
+        [given] = assignees(routed)
+        settings = infra.settings(RouterSettings, "router", sla_check_interval_s=0.2)
+        stop = asyncio.Event()
+        later = {"clock": FixedClock(NOW + 31 * MINUTE)}
+        worker = asyncio.create_task(ROUTER.run_consumer(settings, stop, later))
+        try:
+            moved = await routed_again(infra.kafka_bootstrap, lead.lead_id, worker)
+        finally:
+            stop.set()
+            await worker
+    assert moved.data.previous is not None and moved.data.previous.id == given
+    assert moved.data.assignee.kind == "rep" and moved.data.assignee.id != given
+    assert moved.data.rule_path[:2] == ("sla-expired", f"rep:{given}")
+
+
+async def routed_again(bootstrap: str, lead_id: uuid.UUID, worker: asyncio.Task[None]) -> Any:
+    """The lead's second ``lead.routed`` on the broker, once the relay published it."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert not worker.done(), worker.exception()
+        for event in await events_on(bootstrap, Topics.ROUTED):
+            if (
+                isinstance(event, LeadRouted)
+                and event.lead_id == lead_id
+                and event.data.attempt == 2
+            ):
+                return event
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"no second lead.routed for {lead_id} on {Topics.ROUTED}")
