@@ -3,7 +3,7 @@ stored reps and partners in step with it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from leadflow_router.partners.domain import Partner
 from leadflow_router.partners.repository import PartnerRepository
@@ -19,6 +19,13 @@ class RouterConfig(BaseModel):
     reps: tuple[Rep, ...] = ()
     partners: tuple[Partner, ...] = ()
     sla: Sla = Field(default_factory=Sla)
+
+    @model_validator(mode="after")
+    def _sla_names_configured_people(self) -> RouterConfig:
+        unknown = self.sla.unknown({r.id for r in self.reps}, {p.id for p in self.partners})
+        if unknown:
+            raise ValueError(f"sla: minutes for reps or partners not configured: {unknown}")
+        return self
 
 
 async def sync_config(uow: UnitOfWork, config: RouterConfig) -> None:

@@ -67,9 +67,19 @@ def test_the_sla_is_read_from_the_configuration_file_and_refuses_nonsense() -> N
     example = load_config(EXAMPLE_CONFIG, RouterConfig).sla
     assert (example.rep_accept_minutes, example.partner_answer_minutes) == (30, 240)
     assert RouterConfig().sla == Sla()  # no sla: part, no deadlines
-    for wrong in ({"rep_accept_minutes": 0}, {"reps": {"rep-ben": -5}}, {"rep_minutes": 5}):
+    team = {"reps": [{"id": "rep-ben", "name": "Ben", "territories": ["US"]}]}
+    assert RouterConfig.model_validate({**team, "sla": {"reps": {"rep-ben": 5}}}).sla.reps == {
+        "rep-ben": 5
+    }
+    for wrong in (
+        {"rep_accept_minutes": 0},
+        {"reps": {"rep-ben": -5}},
+        {"rep_minutes": 5},
+        {"reps": {"rep-bne": 5}},  # a rep nobody configured
+        {"partners": {"partner-ben": 5}},
+    ):
         with pytest.raises(ValidationError):
-            RouterConfig.model_validate({"sla": wrong})
+            RouterConfig.model_validate({**team, "sla": wrong})
 
 
 def test_a_lead_a_rep_let_expire_goes_to_the_next_rep_never_back() -> None:

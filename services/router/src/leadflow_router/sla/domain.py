@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
@@ -41,6 +41,12 @@ class Sla(BaseModel):
     partners: Mapping[str, PositiveInt] = Field(
         default_factory=dict, description="partner id → its own minutes"
     )
+
+    def unknown(self, rep_ids: Collection[str], partner_ids: Collection[str]) -> list[str]:
+        """The reps and partners given minutes of their own who are not configured."""
+        return [f"reps.{r}" for r in self.reps if r not in rep_ids] + [
+            f"partners.{p}" for p in self.partners if p not in partner_ids
+        ]
 
     def minutes(self, kind: str, assignee_id: str) -> int | None:
         """The minutes ``kind`` ``assignee_id`` has to answer (None: no deadline)."""
