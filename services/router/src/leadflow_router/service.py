@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from leadflow_router import NAME, tables
 from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.settings import RouterSettings
+from leadflow_router.sla.chores import CHORES
+from leadflow_router.sla.domain import Sla
 from leadflow_shared.config import load_config
 from leadflow_shared.events import LeadScored, Topics
 from leadflow_shared.service import Runtime, Service, Subscription
@@ -16,6 +18,13 @@ def partner_topics(settings: RouterSettings) -> Sequence[str]:
     """Each configured partner's own topic."""
     config = load_config(settings.config_file, RouterConfig)
     return [Topics.partner(p.id) for p in config.partners]
+
+
+def _ports(settings: RouterSettings) -> Mapping[str, object]:
+    """The SLAs of the configuration file (none without a file: no deadlines)."""
+    if settings.config_file is None:
+        return {"sla": Sla()}
+    return {"sla": load_config(settings.config_file, RouterConfig).sla}
 
 
 async def load_team(runtime: Runtime[RouterSettings]) -> None:
@@ -35,8 +44,11 @@ SERVICE = Service(
         "leadflow_router.reps.endpoints:router",
         "leadflow_router.partners.endpoints:router",
         "leadflow_router.assignments.endpoints:router",
+        "leadflow_router.feedback.reports:router",
     ],
     api="leadflow_router.api:router_api",
     topics=partner_topics,
+    ports=_ports,
+    chores=CHORES,
     on_start=load_team,
 )

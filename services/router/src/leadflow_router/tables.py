@@ -1,10 +1,21 @@
 """Every router table (the metadata migrations compare against)."""
 
-from leadflow_router.assignments.tables import assignments
-from leadflow_router.feedback.tables import feedback
+from leadflow_router.assignments.tables import assignments, routings
+from leadflow_router.feedback.tables import feedback, lead_times
 from leadflow_router.keys.tables import api_keys
 from leadflow_router.partners.tables import partners
 from leadflow_router.reps.tables import reps
 from leadflow_router.schema import inbox, metadata, outbox
 
-__all__ = ["api_keys", "assignments", "feedback", "inbox", "metadata", "outbox", "partners", "reps"]
+__all__ = [
+    "api_keys",
+    "assignments",
+    "feedback",
+    "inbox",
+    "lead_times",
+    "metadata",
+    "outbox",
+    "partners",
+    "reps",
+    "routings",
+]

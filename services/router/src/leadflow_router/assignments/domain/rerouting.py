@@ -8,12 +8,16 @@
   covering reps in their rotation; else nurture), leaving out everyone who rejected it so
   far. A sales-ready lead no remaining rep can take (each declined it or is full) waits in
   the sales queue, as when every covering rep is full.
+- **An expiry**: the lead's rep or partner did not accept it within their SLA (see
+  ``leadflow_router.sla``). It goes on as after a rejection; its rule path starts with
+  ``sla-expired`` instead of ``rejected``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from leadflow_router.assignments.domain.routing import (
     NURTURE_QUEUE,
@@ -42,25 +46,27 @@ def claimed(rep: Rep, queue: str) -> Decision:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A lead whose assignee rejected it; ``declined``: the tags of everyone who rejected it
-    so far (the one now included)."""
+    """A lead whose assignee rejected it (or let its SLA run out: ``why``); ``declined``: the
+    tags of everyone who rejected it so far (the one now included)."""
 
     country: str | None
     temperature: Temperature
     status: LifecycleStatus
     rejected_by: tuple[AssigneeKind, str]
     declined: Collection[str]
+    why: Literal["rejected", "sla-expired"] = "rejected"
 
 
 def reroute(lead: Rejection, reps: Sequence[RepState], partners: Sequence[Partner]) -> Decision:
     """Where a rejected lead goes next (see the module's rules)."""
     kind, who = lead.rejected_by
-    head = ("rejected", tag(kind, who))
+    head = (lead.why, tag(kind, who))
     names = {
         **{tag("rep", s.rep.id): s.rep.name for s in reps},
         **{tag("partner", p.id): p.name for p in partners},
     }
-    said = f"{names.get(tag(kind, who), f'{kind} {who}')} rejected it"
+    name = names.get(tag(kind, who), f"{kind} {who}")
+    said = f"{name} rejected it" if lead.why == "rejected" else f"{name} did not accept it in time"
     country = lead.country
     if country is not None:
         for partner in partners:
