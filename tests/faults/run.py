@@ -219,7 +219,7 @@ def run_load(
         f"{args.rate:g}:{args.seconds:g},{args.overload_rate:g}:{args.overload_seconds:g},"
         f"{args.rate:g}:10"
     )
-    load = loadgen(stack.capture_port, phases, tag, record, "--progress=1")
+    load = loadgen(stack.capture_port, phases, tag, record, "--progress=1", "--reconnect")
     started = time.time()
     progress.say(f"posting: {phases} (rate:seconds); {len(schedule)} faults on a schedule")
     try:
