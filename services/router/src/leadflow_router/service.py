@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from leadflow_router import NAME, tables
 from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.settings import RouterSettings
+from leadflow_router.webhooks.chores import CHORES as WEBHOOK_CHORES
+from leadflow_router.webhooks.chores import check_webhook_secrets, webhook_ports
 from leadflow_shared.config import load_config
 from leadflow_shared.events import LeadScored, Topics
 from leadflow_shared.service import Runtime, Service, Subscription
@@ -38,5 +40,8 @@ SERVICE = Service(
     ],
     api="leadflow_router.api:router_api",
     topics=partner_topics,
+    chores=[*WEBHOOK_CHORES],
+    ports=webhook_ports,
     on_start=load_team,
+    preflight=check_webhook_secrets,
 )

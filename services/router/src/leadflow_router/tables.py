@@ -3,8 +3,20 @@
 from leadflow_router.assignments.tables import assignments
 from leadflow_router.feedback.tables import feedback
 from leadflow_router.keys.tables import api_keys
-from leadflow_router.partners.tables import partners
+from leadflow_router.partners.tables import partner_webhooks, partners
 from leadflow_router.reps.tables import reps
 from leadflow_router.schema import inbox, metadata, outbox
+from leadflow_router.webhooks.tables import webhook_deliveries
 
-__all__ = ["api_keys", "assignments", "feedback", "inbox", "metadata", "outbox", "partners", "reps"]
+__all__ = [
+    "api_keys",
+    "assignments",
+    "feedback",
+    "inbox",
+    "metadata",
+    "outbox",
+    "partner_webhooks",
+    "partners",
+    "reps",
+    "webhook_deliveries",
+]

@@ -15,6 +15,7 @@ from leadflow_router.assignments.domain.details import LeadDetails, RoutedLead
 from leadflow_router.assignments.domain.routing import Decision, RepTurn
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.webhooks.staging import deliver_offers
 from leadflow_shared.events import (
     Assignee,
     Envelope,
@@ -74,6 +75,7 @@ def publish_decision(
             ),
         )
         uow.publish(Topics.partner(decision.assignee_id), offered)
+        deliver_offers(uow)  # and to the partner's webhook, if it has one
 
 
 async def hand_on(
