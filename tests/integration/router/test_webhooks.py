@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY
 from leadflow_router.assignments.handlers import route_leads
 from leadflow_router.config import RouterConfig, sync_config
 from leadflow_router.partners.repository import PartnerRepository
-from leadflow_router.webhooks.delivery import Deliverer, deliver_due
+from leadflow_router.webhooks.delivery import Deliverer, deliver_due, prune_finished
 from leadflow_router.webhooks.domain import DeliveryPolicy
 from leadflow_router.webhooks.ports import Secrets, WebhookClient
 from leadflow_router.webhooks.repository import DeliveryRepository
@@ -31,6 +31,8 @@ from tests.integration.router.kit import (
     NOW,
     FixedClock,
     assignees,
+    bearer,
+    issue_key,
     router_client,
     scored,
     team_database,
@@ -398,6 +400,53 @@ async def test_old_finished_deliveries_are_pruned(db: Database) -> None:
     await offer(db, "AU")
     await deliver_due(db.unit_of_work, deliverer(Endpoint([200]), FixedClock(NOW)))
     assert len(await deliveries(db)) == 1
+    day_later = FixedClock(NOW + timedelta(days=6, hours=23))
+    assert await prune_finished(db.unit_of_work, deliverer(Endpoint([200]), day_later)) == 0
     week_later = FixedClock(NOW + timedelta(days=7, seconds=1))
-    await deliver_due(db.unit_of_work, deliverer(Endpoint([200]), week_later))
+    assert await prune_finished(db.unit_of_work, deliverer(Endpoint([200]), week_later)) == 1
     assert await deliveries(db) == []
+
+
+async def test_an_offer_handed_on_by_a_rejection_is_delivered_too(
+    infra_env: Infra, db: Database
+) -> None:
+    outback_url = "https://outback.example/hooks"
+    team = TEAM.model_copy(
+        update={
+            "partners": (
+                *TEAM.partners,
+                RouterConfig.model_validate(
+                    {
+                        "partners": [
+                            {
+                                "id": "partner-outback",
+                                "name": "Outback",
+                                "territories": ["AU"],
+                                "webhook": {"url": outback_url, "secret": "outback-secret-42"},
+                            }
+                        ]
+                    }
+                ).partners[0],
+            )
+        }
+    )
+    await sync_config(db.unit_of_work(), team)
+    first = await offer(db, "AU")
+    later = FixedClock(NOW + timedelta(minutes=5))
+    async with router_client(infra_env, later) as client:
+        key = bearer(await issue_key(client, "partner", "partner-northwind"))
+        answer = await client.post(f"/v1/assignments/{first.lead_id}/reject", headers=key)
+    assert answer.json()["assignment"]["assignee_id"] == "partner-outback"
+    endpoint = Endpoint([200])
+    assert await deliver_due(db.unit_of_work, deliverer(endpoint, later)) == 2
+    assert sorted(str(r.url) for r in endpoint.requests) == [NORTHWIND_URL, outback_url]
+    handed_on = json.loads(endpoint.to(outback_url)[0].content)
+    assert handed_on["lead_id"] == str(first.lead_id)
+    assert handed_on["data"]["partner_id"] == "partner-outback"
+    verify_signature(
+        "outback-secret-42",
+        endpoint.to(outback_url)[0].headers[SIGNATURE_HEADER],
+        endpoint.to(outback_url)[0].content,
+        now=later.now().timestamp(),
+        tolerance_s=300,
+    )

@@ -4,7 +4,7 @@ needs, with the check the consumer makes of their secrets at start."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadflow_router.config import RouterConfig
 from leadflow_router.settings import RouterSettings
@@ -13,13 +13,16 @@ from leadflow_shared.config import ConfigError, load_config
 from leadflow_shared.ports import Clock
 from leadflow_shared.service import Chore, Runtime
 
+if TYPE_CHECKING:
+    from leadflow_router.webhooks.delivery import Deliverer
 
-async def _deliver(runtime: Runtime[Any]) -> None:
-    # the chore's code, imported where it runs: the api process loads this module too
-    from leadflow_router.webhooks.delivery import Deliverer, deliver_due
+
+def _deliverer(runtime: Runtime[Any]) -> Deliverer:
+    # the chores' code, imported where it runs: the api process loads this module too
+    from leadflow_router.webhooks.delivery import Deliverer
 
     settings: RouterSettings = runtime.settings
-    deliverer = Deliverer(
+    return Deliverer(
         client=runtime.port("webhooks", WebhookClient),
         secrets=runtime.port("secrets", Secrets),
         clock=runtime.port("clock", Clock),
@@ -28,14 +31,32 @@ async def _deliver(runtime: Runtime[Any]) -> None:
         concurrency=settings.webhook_concurrency,
         retention_s=settings.webhook_retention_s,
     )
-    await deliver_due(runtime.unit_of_work, deliverer)
+
+
+async def _deliver(runtime: Runtime[Any]) -> None:
+    from leadflow_router.webhooks.delivery import deliver_due
+
+    await deliver_due(runtime.unit_of_work, _deliverer(runtime))
+
+
+async def _prune(runtime: Runtime[Any]) -> None:
+    from leadflow_router.webhooks.delivery import prune_finished
+
+    await prune_finished(runtime.unit_of_work, _deliverer(runtime))
 
 
 def _deliver_every(settings: Any) -> float:
     return float(settings.webhook_interval_s)
 
 
-CHORES = (Chore("posting partners' webhooks", _deliver_every, _deliver),)
+def _prune_every(settings: Any) -> float:
+    return float(settings.prune_interval_s)
+
+
+CHORES = (
+    Chore("posting partners' webhooks", _deliver_every, _deliver),
+    Chore("pruning finished webhook deliveries", _prune_every, _prune),
+)
 
 
 def webhook_ports(settings: RouterSettings) -> Mapping[str, object]:

@@ -86,12 +86,17 @@ async def deliver_due(new_uow: Callable[[], UnitOfWork], deliverer: Deliverer) -
         taken = await _deliver_batch(new_uow, deliverer)
         posted += taken
         if taken < deliverer.batch_size:
-            break
+            return posted
+
+
+async def prune_finished(new_uow: Callable[[], UnitOfWork], deliverer: Deliverer) -> int:
+    """Forget deliveries finished longer ago than the retention (a bounded number a run);
+    returns how many went."""
     async with new_uow() as uow:
         before = deliverer.clock.now() - timedelta(seconds=deliverer.retention_s)
-        await DeliveryRepository(uow).prune(before, PRUNE_LIMIT)
+        pruned = await DeliveryRepository(uow).prune(before, PRUNE_LIMIT)
         await uow.commit()
-    return posted
+    return pruned
 
 
 async def _deliver_batch(new_uow: Callable[[], UnitOfWork], deliverer: Deliverer) -> int:
@@ -99,6 +104,8 @@ async def _deliver_batch(new_uow: Callable[[], UnitOfWork], deliverer: Deliverer
     async with new_uow() as uow:
         repo = DeliveryRepository(uow)
         endpoints = {e.partner_id: e for e in await repo.endpoints()}
+        if not endpoints:  # no partner has a webhook
+            return 0
         _show(endpoints)
         secrets = _secrets(endpoints, deliverer.secrets)
         ready = {p: e for p, e in endpoints.items() if p in secrets}
