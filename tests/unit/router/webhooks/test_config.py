@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from leadflow_router.config import RouterConfig
@@ -71,3 +72,17 @@ def test_the_example_configuration_starts_as_it_is() -> None:
     config = load_config(EXAMPLE_CONFIG, RouterConfig)
     assert [p.id for p in config.partners] == ["partner-northwind", "partner-globex"]
     check_webhook_secrets(RouterSettings(database_url=DB, config_file=EXAMPLE_CONFIG), Secrets({}))
+
+
+def test_the_example_s_commented_webhook_is_valid_as_written() -> None:
+    lines = EXAMPLE_CONFIG.read_text().splitlines()
+    start = next(n for n, line in enumerate(lines) if line == "  # - id: partner-northwind")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("  # "):
+            break
+        block.append("  " + line[4:])
+    config = RouterConfig.model_validate(yaml.safe_load("partners:\n" + "\n".join(block)))
+    (northwind,) = config.partners
+    assert northwind.id == "partner-northwind" and northwind.webhook is not None
+    assert northwind.webhook.secret_env == "LEADFLOW_PARTNER_NORTHWIND_SECRET"
