@@ -6,6 +6,7 @@ process dies between taking a delivery and recording it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -450,3 +451,23 @@ async def test_an_offer_handed_on_by_a_rejection_is_delivered_too(
         now=later.now().timestamp(),
         tolerance_s=300,
     )
+
+
+async def test_two_processes_posting_at_once_post_each_offer_once(
+    infra_env: Infra, db: Database
+) -> None:
+    for _ in range(12):
+        await offer(db, "AU")
+    endpoint, clock = Endpoint([200]), FixedClock(NOW)
+    async with (
+        infra_env.service_database("router") as one,
+        infra_env.service_database("router") as other,
+    ):
+        posted = await asyncio.gather(
+            deliver_due(one.unit_of_work, deliverer(endpoint, clock)),
+            deliver_due(other.unit_of_work, deliverer(endpoint, clock)),
+        )
+    assert sum(posted) == 12
+    ids = [r.headers["X-Leadflow-Event-Id"] for r in endpoint.requests]
+    assert len(ids) == len(set(ids)) == 12
+    assert [d["state"] for d in await deliveries(db)] == ["delivered"] * 12

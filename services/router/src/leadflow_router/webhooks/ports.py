@@ -35,7 +35,7 @@ class WebhookClient:
                 return Answer(answer.status_code, retry_after=answer.headers.get("retry-after"))
         except httpx.TimeoutException:
             return Answer(None, "timeout")
-        except httpx.HTTPError as exc:  # the error's text may name the URL: its kind only
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # its text may name the URL
             return Answer(None, f"no connection ({type(exc).__name__})")
 
     async def aclose(self) -> None:
