@@ -86,3 +86,9 @@ def test_the_example_s_commented_webhook_is_valid_as_written() -> None:
     (northwind,) = config.partners
     assert northwind.id == "partner-northwind" and northwind.webhook is not None
     assert northwind.webhook.secret_env == "LEADFLOW_PARTNER_NORTHWIND_SECRET"
+
+
+def test_health_is_not_configured() -> None:
+    with pytest.raises(ValidationError, match="router's own state"):
+        Partner.model_validate(PARTNER | {"healthy": False})
+    assert Partner.model_validate(PARTNER).healthy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -45,8 +46,16 @@ class Partner(BaseModel):
     territories: tuple[str, ...]
     active: bool = True
     webhook: PartnerWebhook | None = None
-    # False while its webhook keeps failing (router's state, never configured): routing
-    # skips the partner until a probe finds the endpoint answering again
+    # False while its webhook keeps failing: routing skips the partner until a probe finds
+    # the endpoint answering again. router's own state, never configured (the repository
+    # sets it with ``model_copy``).
     healthy: bool = Field(default=True, exclude=True)
 
     _territories = field_validator("territories")(countries)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _health_is_not_configured(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "healthy" in data:
+            raise ValueError("healthy is router's own state (its webhook's), not configured")
+        return data

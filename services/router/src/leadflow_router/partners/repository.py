@@ -65,7 +65,6 @@ class PartnerRepository:
                     secret=SecretStr(r["secret"]) if r["secret"] is not None else None,
                     secret_env=r["secret_env"],
                 ),
-                healthy=r["healthy"],
-            )
+            ).model_copy(update={"healthy": r["healthy"]})
             for r in await (await self.uow.driver()).fetch(_ALL)
         ]
