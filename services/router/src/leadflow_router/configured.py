@@ -27,7 +27,11 @@ async def sync_configured(
 ) -> None:
     """Upsert every item (by id); items no longer configured are deactivated, and the
     state routing keeps beside the configured columns survives."""
-    rows = [{**item.model_dump(), "territories": list(item.territories)} for item in items]
+    rows = [
+        {k: v for k, v in item.model_dump().items() if k in table.c}  # the table's own columns
+        | {"territories": list(item.territories)}
+        for item in items
+    ]
     if rows:
         stmt = pg_insert(table).values(rows)
         updates = {k: stmt.excluded[k] for k in rows[0] if k != "id"}

@@ -3,9 +3,10 @@
 from leadflow_router.assignments.tables import assignments, routings
 from leadflow_router.feedback.tables import feedback, lead_times
 from leadflow_router.keys.tables import api_keys
-from leadflow_router.partners.tables import partners
+from leadflow_router.partners.tables import partner_webhooks, partners
 from leadflow_router.reps.tables import reps
 from leadflow_router.schema import inbox, metadata, outbox
+from leadflow_router.webhooks.tables import webhook_deliveries
 
 __all__ = [
     "api_keys",
@@ -15,7 +16,9 @@ __all__ = [
     "lead_times",
     "metadata",
     "outbox",
+    "partner_webhooks",
     "partners",
     "reps",
     "routings",
+    "webhook_deliveries",
 ]

@@ -18,6 +18,7 @@ from leadflow_router.assignments.history import HistoryRepository, Routing, Why
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.reps.repository import RepRepository
 from leadflow_router.sla.domain import NO_SLA, Sla
+from leadflow_router.webhooks.staging import deliver_offers
 from leadflow_shared.events import (
     Assignee,
     Envelope,
@@ -77,6 +78,7 @@ def publish_decision(
             ),
         )
         uow.publish(Topics.partner(decision.assignee_id), offered)
+        deliver_offers(uow)  # and to the partner's webhook, if it has one
 
 
 async def hand_on(

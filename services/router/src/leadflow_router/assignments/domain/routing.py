@@ -4,7 +4,8 @@
 2. A repeat of an earlier lead by the same person (verify's ``duplicate_of``) goes to whoever
    has that person's first lead: the same rep while active and under capacity, or the same
    partner.
-3. A lead from a partner's territory is offered to that partner, whatever its temperature.
+3. A lead from a partner's territory is offered to that partner, whatever its temperature
+   (unless the partner's webhook is marked unhealthy: then it is skipped).
 4. A hot or SQL lead goes to an active rep covering its country, in a weighted rotation
    (smooth weighted round robin: every covering rep gains its weight in credit, the one
    with the most credit gets the lead and gives back the covering reps' total weight; ties
@@ -120,7 +121,7 @@ def route(
     country = lead.country
     if country is not None:
         for partner in partners:
-            if partner.active and country in partner.territories:
+            if partner.active and partner.healthy and country in partner.territories:
                 return Decision(
                     kind="partner",
                     assignee_id=partner.id,
