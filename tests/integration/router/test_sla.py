@@ -187,8 +187,9 @@ async def test_the_consumers_chore_moves_expired_leads_with_the_configured_sla(
     at = FixedClock(NOW + 30 * MINUTE)
     runtime = build_runtime(ROUTER, settings, pool_size=2, role="consumer", ports={"clock": at})
     try:
-        assert [chore.name for chore in ROUTER.chores] == [c.name for c in CHORES]
-        for chore in ROUTER.chores:
+        sla_chores = [chore for chore in ROUTER.chores if chore.name in {c.name for c in CHORES}]
+        assert len(sla_chores) == len(CHORES)  # declared by the service
+        for chore in sla_chores:
             await chore.run(runtime)
     finally:
         await runtime.db.dispose()
