@@ -131,11 +131,15 @@ class Stack:
         return "\n".join(parts)
 
     def pids(self) -> dict[str, int]:
-        """What it started, by name: capture-api, …, tansu, and postgres when embedded."""
-        if not self._pids:
+        """What it runs now, by name: capture-api, …, tansu, and postgres when embedded
+        (a process it started again under its new PID); once it has stopped, what it ran
+        when last asked."""
+        try:
             text = (self.o.state_dir / "run.pids").read_text()
-            rows = (line.split() for line in text.splitlines() if line.strip())
-            self._pids = {name: int(pid) for pid, name in rows}
+        except FileNotFoundError:
+            return self._pids
+        rows = (line.split() for line in text.splitlines() if line.strip())
+        self._pids = {name: int(pid) for pid, name in rows}
         return self._pids
 
     def stop(self, timeout_s: float = 60) -> int | None:

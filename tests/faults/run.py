@@ -66,7 +66,7 @@ POISON_PER_TOPIC = 2
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rate", type=float, default=100.0, help="posts a second, faults running")
-    p.add_argument("--seconds", type=float, default=100.0, help="of posts at --rate")
+    p.add_argument("--seconds", type=float, default=120.0, help="of posts at --rate")
     p.add_argument("--overload-rate", type=float, default=3000.0)
     p.add_argument("--overload-seconds", type=float, default=30.0)
     p.add_argument("--kills", type=int, default=3, help="kill -9 of each service process")
@@ -81,8 +81,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--state-dir", type=Path, default=OUT / "stack")
     p.add_argument("--report", type=Path, default=OUT / "report.md")
     args = p.parse_args(argv)
-    if args.seconds < 70:
-        p.error("--seconds must be at least 70: the faults take that long")
+    if args.seconds < 110:
+        p.error("--seconds must be at least 110: the faults take that long")
     return args
 
 
@@ -143,7 +143,7 @@ class Faults:
         faults.append(Fault(t + 2, "broker frozen for 15 s (SIGSTOP, SIGCONT)", self.freeze))
         faults.append(Fault(t + 22, "kill -9 broker", self.killer("tansu")))
         if self.args.postgres == "embedded" and not self.args.admin_url:
-            faults.append(Fault(t + 36, "Postgres restarted (pg_ctl restart -m fast)", self.pg))
+            faults.append(Fault(t + 52, "Postgres restarted (pg_ctl restart -m fast)", self.pg))
         return faults
 
     def poison_all(self) -> str:

@@ -114,7 +114,14 @@ class Database:
         opened before the first one is needed.
         """
         async with (await self._driver_pool_ready()).acquire() as conn:
-            yield conn
+            try:
+                yield conn
+            except BaseException as exc:
+                if _maybe_broken(exc):
+                    # it may be mid-statement or gone (a cancelled call, a server restart):
+                    # never hand it out again, the pool opens a new one
+                    conn.terminate()
+                raise
 
     async def _driver_pool_ready(self) -> asyncpg.Pool:
         if self._driver_pool is not None:
@@ -163,3 +170,20 @@ class Database:
         await self.engine.dispose()
         if self._driver_pool is not None:
             await self._driver_pool.close()
+
+
+def _maybe_broken(exc: BaseException) -> bool:
+    """Whether a failure may have left a driver connection unusable: a call cancelled or
+    timed out mid-statement, the connection lost, or the driver's own protocol state upset
+    (``InternalClientError``: another operation in progress). An error the server answered
+    with (a constraint, a syntax error) leaves it usable."""
+    if isinstance(exc, asyncpg.PostgresError):
+        return False
+    return isinstance(
+        exc,
+        asyncio.CancelledError
+        | TimeoutError
+        | OSError
+        | asyncpg.InterfaceError
+        | asyncpg.exceptions.InternalClientError,
+    )

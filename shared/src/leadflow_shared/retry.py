@@ -48,6 +48,8 @@ def is_transient(exc: BaseException) -> bool:
     kafka = _kafka_transient(exc)
     if kafka is not None:
         return kafka
+    if _driver_connection_lost(exc):
+        return True
     if isinstance(exc, _NOT_AN_OUTAGE):
         return False
     return isinstance(exc, OSError | TimeoutError | sqlalchemy.exc.TimeoutError)
@@ -63,6 +65,15 @@ def _kafka_transient(exc: BaseException) -> bool | None:
     if isinstance(exc, errors.KafkaConnectionError | errors.KafkaTimeoutError):
         return True
     return bool(getattr(exc, "retriable", False))
+
+
+def _driver_connection_lost(exc: BaseException) -> bool:
+    """asyncpg's errors of a connection itself (lost, or its protocol state upset by a
+    server going away mid-statement): another connection will do."""
+    errors = sys.modules.get("asyncpg.exceptions")
+    if errors is None:
+        return False
+    return isinstance(exc, errors.ConnectionDoesNotExistError | errors.InternalClientError)
 
 
 class Backoff:

@@ -54,3 +54,16 @@ def test_constraint_violations_are_not_transient() -> None:
     error = asyncpg.exceptions.UniqueViolationError("duplicate key")
     assert not is_transient(error)
     assert not is_transient(sqlalchemy.exc.DBAPIError("INSERT", {}, error))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed mid-operation"),
+        asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 12; another operation (2) is in progress"
+        ),
+    ],
+)
+def test_a_driver_connection_lost_or_upset_is_transient(error: Exception) -> None:
+    assert is_transient(error)

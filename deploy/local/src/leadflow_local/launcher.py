@@ -51,6 +51,7 @@ INTERRUPTED = 130
 SMTP_PORT = 1025  # where verify sends confirmation mails unless LEADFLOW_SMTP_PORT says
 # how long each service keeps its published events, to send them again to a new broker
 OUTBOX_RETENTION_S = 86_400
+REDRIVE_TRIES_S = 120.0  # how long a failing redrive is tried again before giving up
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ class _Launch:
                         "… the last run's broker is gone with its topics: each service sends "
                         f"again what it published since {last_broker_since:%Y-%m-%d %H:%M:%S} UTC"
                     )
-                    self._redrive(last_broker_since)
+                    if not self._redrive(last_broker_since):
+                        self._broker_since = last_broker_since  # still owed: next run
                 self._write_broker_since()
             infra_pids = {"postgres": pg.pid}
             if kafka.broker is not None:
@@ -379,29 +381,47 @@ class _Launch:
         if self._broker_since is not None:
             self.broker_since_file.write_text(self._broker_since.isoformat() + "\n")
 
-    def _redrive(self, since: datetime) -> None:
+    def _redrive(self, since: datetime) -> bool:
         """``leadflow-<service> redrive --since`` for every service, side by side (what each
-        printed goes to the terminal); a failure is reported, not fatal."""
-        children = [
-            spawn(
-                f"{service}-redrive",
-                service_command(service, "redrive", "--since", since.isoformat()),
-                self._envs[service],
-                self.o.log_dir / f"{service}-redrive.log",
-                cwd=self.o.repo,
-            )
-            for service in SERVICES
-        ]
-        for child in children:
-            code = child.process.wait()
-            said = log_tail(child.log_path, 3).strip()
-            if code == 0:
-                say(f"✓ {said.splitlines()[0] if said else child.name}")
-            else:
+        printed goes to the terminal); a service whose redrive fails (its database
+        restarting, say) is tried again every 2 s for up to ``REDRIVE_TRIES_S``. Returns
+        whether every service re-drove."""
+        waiting = list(SERVICES)
+        deadline = time.monotonic() + REDRIVE_TRIES_S
+        while True:
+            children = [
+                spawn(
+                    f"{service}-redrive",
+                    service_command(service, "redrive", "--since", since.isoformat()),
+                    self._envs[service],
+                    self.o.log_dir / f"{service}-redrive.log",
+                    cwd=self.o.repo,
+                    append=True,
+                )
+                for service in waiting
+            ]
+            failed = []
+            for service, child in zip(waiting, children, strict=True):
+                code = child.process.wait()
+                said = log_tail(child.log_path, 2).strip().splitlines()
+                if code == 0:
+                    say(f"✓ {said[0] if said else child.name}")
+                else:
+                    failed.append(service)
+                    last = said[-1] if said else ""
+                    typer.echo(f"! {child.name} failed ({child.describe_exit()}): {last}", err=True)
+            waiting = failed
+            if not waiting:
+                return True
+            if time.monotonic() > deadline:
                 typer.echo(
-                    f"! {child.name} failed ({child.describe_exit()}): {said}",
+                    f"✗ could not re-drive {', '.join(waiting)}: run `leadflow-<service> "
+                    f"redrive --since {since.isoformat()}` once the database answers (the next "
+                    "`make run` tries again)",
                     err=True,
                 )
+                return False
+            time.sleep(2)
 
     def _restart_broker(self, broker: Child) -> None:
         """The broker exited: its topics are gone. Stop the consumers, start a new broker on
@@ -420,12 +440,15 @@ class _Launch:
             self.children.remove(child)
         self.watched.remove(broker)
         new = start_tansu(self.stack, port=self.o.kafka_port, log_dir=self.o.log_dir, again=True)
+        started = datetime.now(UTC)
         self.watched.append(new)
-        self._broker_since = datetime.now(UTC)
         self._infra_pids["tansu"] = new.pid
         say(f"✓ broker started again (pid {new.pid})")
-        self._redrive(since)
-        self._write_broker_since()
+        if self._redrive(since):
+            self._broker_since = started
+            self._write_broker_since()
+        else:  # what the lost broker had is still owed: the next try reaches back to it
+            self._broker_since = since
         for child in consumers:
             argv, env = self._recipes[child.name]
             self._spawn(child.name, argv, env, again=True)
