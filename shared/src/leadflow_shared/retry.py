@@ -15,7 +15,8 @@ import sqlalchemy.exc
 _TRANSIENT_SQLSTATE_PREFIXES = ("08", "53", "57P")
 _TRANSIENT_SQLSTATES = {"40001", "40P01"}
 # OS errors about files are a program's or an operator's mistake, not an outage: waiting
-# does not mend a missing file or a permission.
+# does not mend a missing file or a permission. (The same errors without a file name come
+# from connecting to a Unix socket: a server's socket missing while it restarts.)
 _NOT_AN_OUTAGE = (
     FileNotFoundError,
     FileExistsError,
@@ -50,9 +51,15 @@ def is_transient(exc: BaseException) -> bool:
         return kafka
     if _driver_connection_lost(exc):
         return True
-    if isinstance(exc, _NOT_AN_OUTAGE):
+    if isinstance(exc, _NOT_AN_OUTAGE) and not _socket_error(exc):
         return False
     return isinstance(exc, OSError | TimeoutError | sqlalchemy.exc.TimeoutError)
+
+
+def _socket_error(exc: OSError) -> bool:
+    """An OS error of a Unix socket's connect: an error number and no file name (opening a
+    file names it)."""
+    return exc.errno is not None and exc.filename is None
 
 
 def _kafka_transient(exc: BaseException) -> bool | None:

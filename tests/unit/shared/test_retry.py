@@ -67,3 +67,11 @@ def test_constraint_violations_are_not_transient() -> None:
 )
 def test_a_driver_connection_lost_or_upset_is_transient(error: Exception) -> None:
     assert is_transient(error)
+
+
+def test_a_missing_unix_socket_is_transient_a_missing_file_is_not() -> None:
+    socket_gone = FileNotFoundError(2, "No such file or directory")  # as a connect raises it
+    assert is_transient(socket_gone)
+    file_gone = FileNotFoundError(2, "No such file or directory", "/etc/leadflow.yaml")
+    assert not is_transient(file_gone)
+    assert not is_transient(PermissionError(13, "Permission denied", "/etc/leadflow.yaml"))
