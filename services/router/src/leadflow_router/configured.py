@@ -16,18 +16,16 @@ class Configured(Protocol):
     @property
     def id(self) -> str: ...
 
-    @property
-    def territories(self) -> tuple[str, ...]: ...
-
-    def model_dump(self) -> dict[str, Any]: ...
+    def model_dump(self, *, mode: str = ...) -> dict[str, Any]: ...
 
 
 async def sync_configured(
     session: AsyncSession, table: sa.Table, items: Sequence[Configured]
 ) -> None:
     """Upsert every item (by id); items no longer configured are deactivated, and the
-    state routing keeps beside the configured columns survives."""
-    rows = [{**item.model_dump(), "territories": list(item.territories)} for item in items]
+    state routing keeps beside the configured columns survives (and what the admin API
+    set beside them)."""
+    rows = [item.model_dump(mode="json") for item in items]
     if rows:
         stmt = pg_insert(table).values(rows)
         updates = {k: stmt.excluded[k] for k in rows[0] if k != "id"}

@@ -7,11 +7,19 @@ from collections import Counter
 from collections.abc import Sequence
 
 from leadflow_router.assignments.domain.details import LeadDetails
-from leadflow_router.assignments.domain.routing import RoutingInput, rep_turns, route_all
+from leadflow_router.assignments.domain.routing import (
+    RoutingInput,
+    partner_turns,
+    rep_turns,
+    route_all,
+)
 from leadflow_router.assignments.publishing import publish_decision
 from leadflow_router.assignments.repository import AssignmentRepository, NewAssignment
 from leadflow_router.partners.repository import PartnerRepository
+from leadflow_router.policy.domain import RoutingPolicy
+from leadflow_router.policy.repository import PolicyRepository
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.territories import language_of
 from leadflow_shared.events import LeadScored
 from leadflow_shared.events.envelope import first_per_lead
 from leadflow_shared.logging import get_logger
@@ -24,20 +32,24 @@ log = get_logger(__name__)
 async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: Clock) -> None:
     """Decide who gets each scored lead of a batch, in order; publish ``lead.routed`` (and
     ``lead.offered`` on the partner's topic). A lead routed before, under another event id,
-    is never routed twice. Set-based: one statement each to lock the reps, read the
-    partners, find the leads routed before and where their people's first leads went, record
-    the assignments and the reps' turns."""
+    is never routed twice. Set-based: one statement each to read the routing policy, lock the
+    reps (with their leads of the day) and the partners, find the leads routed before and
+    where their people's first leads went, record the assignments and the reps' and
+    partners' turns."""
+    now = clock.now()
     assignments = AssignmentRepository(uow)
     reps = RepRepository(uow)
-    states = await reps.lock_all()
-    partners = await PartnerRepository(uow).all()
+    partners = PartnerRepository(uow)
+    policy = await PolicyRepository(uow).current()
+    states = await reps.lock_all(now)
+    offered = await partners.states(lock=True)
     candidates = first_per_lead(events)
     firsts = [e.data.lead.duplicate_of for e in candidates if e.data.lead.duplicate_of]
     known = await assignments.assigned([*(e.lead_id for e in candidates), *firsts])
     fresh = [e for e in candidates if e.lead_id not in known]
-    now = clock.now()
-    decisions = route_all([_routing_input(e) for e in fresh], states, partners, now, known)
-    details = [_details(e) for e in fresh]
+    inputs = [_routing_input(e, policy) for e in fresh]
+    decisions = route_all(inputs, states, offered, now, known, policy=policy)
+    details = [_details(e, i.segment) for e, i in zip(fresh, inputs, strict=True)]
     stored = await assignments.add_new(
         [
             NewAssignment(
@@ -48,6 +60,7 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     )
     kept = [d if e.lead_id in stored else None for e, d in zip(fresh, decisions, strict=True)]
     await reps.take_turns(rep_turns(kept, now, routed=decisions))
+    await partners.take_turns(partner_turns(kept, now, routed=decisions))
     for event, decision, lead in zip(fresh, kept, details, strict=True):
         if decision is not None:
             log.debug(
@@ -71,7 +84,9 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
         log.info("leads routed", **{kind: kinds[kind] for kind in sorted(kinds)})
 
 
-def _routing_input(event: LeadScored) -> RoutingInput:
+def _routing_input(event: LeadScored, policy: RoutingPolicy) -> RoutingInput:
+    """What routing reads of a scored lead: its language is its language tag's (``en-us``:
+    ``en``), its segment the policy's segment for its form's custom fields."""
     lead = event.data.lead
     return RoutingInput(
         country=lead.contact.country,
@@ -81,10 +96,12 @@ def _routing_input(event: LeadScored) -> RoutingInput:
         needs_review=lead.outcome == "needs_review",
         review_reason="; ".join(r.message for r in lead.review_reasons),
         duplicate_of=lead.duplicate_of,
+        language=language_of(lead.contact.language),
+        segment=policy.segments.of(lead.custom),
     )
 
 
-def _details(event: LeadScored) -> LeadDetails:
+def _details(event: LeadScored, segment: str | None) -> LeadDetails:
     lead = event.data.lead
     return LeadDetails(
         source_id=lead.source_id,
@@ -93,4 +110,5 @@ def _details(event: LeadScored) -> LeadDetails:
         cta=lead.cta,
         message=lead.message,
         received_at=lead.received_at,
+        segment=segment,
     )
