@@ -137,7 +137,7 @@ class Period(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
-        if _as_datetime(self.start, False, None) > _as_datetime(self.end, True, None):
+        if _as_datetime(self.start, False, None) >= _as_datetime(self.end, True, None):
             raise ValueError(f"an out-of-office period ends after it starts: {self.start}")
         return self
 
