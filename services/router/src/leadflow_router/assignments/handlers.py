@@ -68,6 +68,7 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
                 lead_id=str(event.lead_id),
                 assignee=f"{decision.kind}:{decision.assignee_id}",
                 reason=decision.reason,
+                considered=dict(decision.considered),
             )
             publish_decision(
                 uow,
