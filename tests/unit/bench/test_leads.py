@@ -38,7 +38,10 @@ def test_every_lead_is_a_valid_body_and_unique() -> None:
 def test_leads_come_from_every_territory_and_elsewhere() -> None:
     # the router's reading of the example: regions ("nordics") become their countries
     config = load_config(ROOT / "deploy" / "examples" / "leadflow.yaml", RouterConfig)
-    territories = {c for who in (*config.reps, *config.partners) for c in who.territories}
+    territories = {
+        *(c for rep in config.reps for c in rep.territories),
+        *(c for partner in config.partners for c in partner.territories),
+    }
     codes = {c.code for c in COUNTRIES}
     given = Counter(str(b.get("country")) for b in leads())
 
