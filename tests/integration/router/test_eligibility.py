@@ -201,3 +201,29 @@ async def test_the_admin_api_sets_a_rep_inactive_or_out_of_office_and_a_sync_kee
         assert cleared.json()["away_now"] is None
         reps = {r["id"]: r for r in (await client.get("/v1/reps")).json()}
         assert reps["rep-cap"]["daily_cap"] == 2 and reps["rep-cap"]["out_of_office"] == []
+
+
+async def test_claims_respect_the_daily_cap_and_the_admin_apis_pause(
+    infra_env: Infra, db: Database
+) -> None:
+    """Cap has had two leads today (his cap) and Dot is paused: neither claims the lead
+    waiting in the sales queue (409); lifted, Dot claims it."""
+    async with db.driver_connection() as conn:
+        await conn.execute(
+            "INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,"
+            " reason, temperature, status, routed_at) SELECT gen_random_uuid(), 'rep', 'rep-cap',"
+            " '[]', 'earlier', 'hot', 'sql', $1 FROM generate_series(1, 2)",
+            NOW - timedelta(hours=1),
+        )
+        await conn.execute("UPDATE reps SET paused = true WHERE id = 'rep-dot'")
+    waiting = await handle(db, route_leads, [scored("US")], clock=FixedClock(NOW))
+    assert assignees(waiting) == ["sales"]
+    async with router_client(infra_env, FixedClock(NOW)) as client:
+        capped = await client.post("/v1/reps/rep-cap/claim", headers=ADMIN)
+        assert capped.status_code == 409 and "daily cap" in capped.json()["error"]["message"]
+        paused = await client.post("/v1/reps/rep-dot/claim", headers=ADMIN)
+        assert (paused.status_code, paused.json()["error"]["code"]) == (409, "rep_inactive")
+        await client.patch("/v1/admin/reps/rep-dot", json={"active": True}, headers=ADMIN)
+        claimed = await client.post("/v1/reps/rep-dot/claim", headers=ADMIN)
+        assert claimed.status_code == 200, claimed.text
+        assert claimed.json()["lead_id"] == str(waiting[0].lead_id)
