@@ -227,3 +227,43 @@ async def test_claims_respect_the_daily_cap_and_the_admin_apis_pause(
         claimed = await client.post("/v1/reps/rep-dot/claim", headers=ADMIN)
         assert claimed.status_code == 200, claimed.text
         assert claimed.json()["lead_id"] == str(waiting[0].lead_id)
+
+
+BY_COMPANY = RouterConfig.model_validate(
+    {
+        "reps": [
+            {"id": "rep-one", "name": "One", "territories": ["US"]},
+            {"id": "rep-two", "name": "Two", "territories": ["US"]},
+        ],
+        "routing": {
+            "rules": [
+                {"name": "owner", "type": "owner", "by": ["person", "company"]},
+                {"name": "sales-ready", "type": "reps"},
+            ]
+        },
+    }
+)
+
+
+async def test_by_company_the_company_stays_with_its_rep_across_batches(
+    infra_env: Infra,
+) -> None:
+    """Every lead of the golden sample writes from example.com: with ``by: [person,
+    company]`` the first goes round the rotation and the rest follow it, batch after
+    batch; a free-mail address is nobody's company."""
+    async with team_database(infra_env, BY_COMPANY) as db:
+        async with db.driver_connection() as conn:
+            await conn.execute("DELETE FROM router.company_owners")
+        first = await handle(db, route_leads, [scored("US"), scored("US")], clock=FixedClock(NOW))
+        later = FixedClock(NOW + timedelta(minutes=1))
+        second = await handle(db, route_leads, [scored("US")], clock=later)
+        free = scored("US", findings=["free_mail"])
+        third = await handle(db, route_leads, [free], clock=later)
+        async with db.driver_connection() as conn:
+            owners = await conn.fetch("SELECT domain, assignee_id FROM router.company_owners")
+    assert assignees(first) == ["rep-one", "rep-one"]
+    assert assignees(second) == ["rep-one"]
+    assert isinstance(second[0], LeadRouted)
+    assert second[0].data.rule_path == ("owner", "company:example.com", "rep-one")
+    assert assignees(third) == ["rep-two"]  # the rotation, where it stood
+    assert [tuple(r) for r in owners] == [("example.com", "rep-one")]

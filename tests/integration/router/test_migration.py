@@ -52,8 +52,9 @@ async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
     infra_env: Infra,
 ) -> None:
     """The 2026-12-05 migration: a rep stored before it takes any language and segment,
-    has no daily cap, no hours and no time off, and is not paused; a partner weighs 1. Down
-    again, the columns and the policy's table are gone and the rows stay."""
+    has no daily cap, no hours and no time off, and is not paused; a partner weighs 1; no
+    company has an owner. Down again, the columns and the new tables are gone and the rows
+    stay."""
     name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
     off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
     admin_url = with_database(infra_env.admin_url, name)
@@ -74,10 +75,12 @@ async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
             rep = await conn.fetchrow("SELECT * FROM router.reps")
             partner = await conn.fetchrow("SELECT * FROM router.partners")
             policies = await conn.fetchval("SELECT count(*) FROM router.routing_policy")
+            companies = await conn.fetchval("SELECT count(*) FROM router.company_owners")
             migrate_to("router", admin_url, service_url, "3f9a6d2c4b81", down=True)
             rep_down = await conn.fetchrow("SELECT * FROM router.reps")
             partner_down = await conn.fetchrow("SELECT * FROM router.partners")
             table = await conn.fetchval("SELECT to_regclass('router.routing_policy')::text")
+            owners = await conn.fetchval("SELECT to_regclass('router.company_owners')::text")
         finally:
             await conn.close()
     finally:
@@ -90,7 +93,7 @@ async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
     )
     assert (rep["out_of_office"], rep["paused"], rep["away"]) == ("[]", False, "[]")
     assert (partner["weight"], partner["segments"], partner["credit"]) == (1, [], 0)
-    assert partner["last_offered_at"] is None and policies == 0
+    assert partner["last_offered_at"] is None and policies == 0 and companies == 0
     assert rep_down["id"] == "rep-ben" and "languages" not in dict(rep_down)
     assert partner_down["id"] == "partner-nw" and "weight" not in dict(partner_down)
-    assert table is None
+    assert table is None and owners is None

@@ -1,6 +1,7 @@
 """Every router table (the metadata migrations compare against)."""
 
 from leadflow_router.assignments.tables import assignments
+from leadflow_router.companies.tables import company_owners
 from leadflow_router.feedback.tables import feedback
 from leadflow_router.keys.tables import api_keys
 from leadflow_router.partners.tables import partners
@@ -11,6 +12,7 @@ from leadflow_router.schema import inbox, metadata, outbox
 __all__ = [
     "api_keys",
     "assignments",
+    "company_owners",
     "feedback",
     "inbox",
     "metadata",

@@ -18,6 +18,7 @@ from leadflow_router.assignments.domain.routing import (
     route,
     route_all,
 )
+from leadflow_router.companies.domain import company_domain
 from leadflow_router.config import RouterConfig
 from leadflow_router.partners.domain import Partner, PartnerState
 from leadflow_router.policy.domain import DEFAULT_RULES, RoutingPolicy
@@ -237,3 +238,56 @@ def test_partner_segments() -> None:
     ]
     lead = RoutingInput("AU", "cold", "lead", segment="smb")
     assert route(lead, [], partners, now=NOW).assignee_id == "partner-small"
+
+
+BY_COMPANY = policy(
+    {"name": "owner", "type": "owner", "by": ["person", "company"]},
+    {"name": "sales-ready", "type": "reps"},
+)
+
+
+def test_by_company_a_companys_leads_go_to_whoever_has_the_company() -> None:
+    reps = [state("rep-ben"), state("rep-eve")]
+    leads = [
+        hot(company="acme.example"),
+        hot(company="other.example"),
+        hot(company="acme.example"),
+        hot(),
+    ]
+    decisions = route_all(leads, reps, [], NOW, policy=BY_COMPANY)
+    assert [d.assignee_id for d in decisions] == ["rep-ben", "rep-eve", "rep-ben", "rep-eve"]
+    assert decisions[2].rule_path == ("owner", "company:acme.example", "rep-ben")
+    assert decisions[2].reason == "Ben has the leads of acme.example"
+    # by default the company is not asked: plain rotation
+    plain = route_all(leads, reps, [], NOW)
+    assert [d.assignee_id for d in plain] == ["rep-ben", "rep-eve", "rep-ben", "rep-eve"]
+    assert plain[2].rule_path[0] == "sales-ready"
+
+
+def test_by_company_an_owner_who_cannot_take_it_now_passes_it_on() -> None:
+    owner = Decision("rep", "rep-ben", (), "earlier")
+    reps = [state("rep-ben", capacity=1, open_leads=1), state("rep-eve")]
+    lead = hot(company="acme.example")
+    assert (
+        route(lead, reps, [], now=NOW, policy=BY_COMPANY, company_owner=owner).assignee_id
+        == "rep-eve"
+    )
+    # the person's own rep comes before the company's
+    person = Decision("rep", "rep-eve", (), "earlier")
+    both = route(
+        hot(company="acme.example", duplicate_of=uuid.uuid4()),
+        [state("rep-ben"), state("rep-eve")],
+        [],
+        person,
+        now=NOW,
+        policy=BY_COMPANY,
+        company_owner=owner,
+    )
+    assert both.assignee_id == "rep-eve" and both.rule_path[1].startswith("first:")
+
+
+def test_a_company_is_its_email_domain_unless_free_mail() -> None:
+    assert company_domain("Ana@Acme.Example", ()) == "acme.example"
+    assert company_domain("ana@gmail.com", ("free_mail",)) is None
+    assert company_domain("x@mailinator.com", ("disposable_domain", "role")) is None
+    assert company_domain(None, ()) is None and company_domain("no-at-sign", ()) is None

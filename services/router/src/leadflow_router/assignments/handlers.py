@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 
 from leadflow_router.assignments.domain.details import LeadDetails
 from leadflow_router.assignments.domain.routing import (
+    Decision,
     RoutingInput,
+    assigned_at,
     partner_turns,
     rep_turns,
     route_all,
 )
 from leadflow_router.assignments.publishing import publish_decision
 from leadflow_router.assignments.repository import AssignmentRepository, NewAssignment
+from leadflow_router.companies.domain import company_domain
+from leadflow_router.companies.repository import CompanyOwner, CompanyRepository
 from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.policy.domain import RoutingPolicy
 from leadflow_router.policy.repository import PolicyRepository
@@ -48,7 +53,10 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     known = await assignments.assigned([*(e.lead_id for e in candidates), *firsts])
     fresh = [e for e in candidates if e.lead_id not in known]
     inputs = [_routing_input(e, policy) for e in fresh]
-    decisions = route_all(inputs, states, offered, now, known, policy=policy)
+    companies = CompanyRepository(uow)
+    by_company = any(r.type == "owner" and "company" in r.by for r in policy.rules)
+    held = await companies.owners([i.company for i in inputs if i.company] if by_company else [])
+    decisions = route_all(inputs, states, offered, now, known, policy=policy, companies=held)
     details = [_details(e, i.segment) for e, i in zip(fresh, inputs, strict=True)]
     stored = await assignments.add_new(
         [
@@ -61,6 +69,8 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     kept = [d if e.lead_id in stored else None for e, d in zip(fresh, decisions, strict=True)]
     await reps.take_turns(rep_turns(kept, now, routed=decisions))
     await partners.take_turns(partner_turns(kept, now, routed=decisions))
+    if by_company:
+        await companies.record(company_owners(inputs, kept, now))
     for event, decision, lead in zip(fresh, kept, details, strict=True):
         if decision is not None:
             log.debug(
@@ -99,7 +109,24 @@ def _routing_input(event: LeadScored, policy: RoutingPolicy) -> RoutingInput:
         duplicate_of=lead.duplicate_of,
         language=language_of(lead.contact.language),
         segment=policy.segments.of(lead.custom),
+        company=company_domain(lead.contact.email, lead.findings),
     )
+
+
+def company_owners(
+    inputs: Sequence[RoutingInput], kept: Sequence[Decision | None], now: datetime
+) -> list[CompanyOwner]:
+    """Each company's owner after a batch: the last rep or partner who got one of its
+    leads (None: a lead not kept)."""
+    last: dict[str, CompanyOwner] = {}
+    for n, (lead, decision) in enumerate(zip(inputs, kept, strict=True)):
+        if decision is None or decision.kind not in ("rep", "partner"):
+            continue
+        if lead.company and lead.lead_id is not None:
+            last[lead.company] = CompanyOwner(
+                lead.company, decision.kind, decision.assignee_id, lead.lead_id, assigned_at(now, n)
+            )
+    return list(last.values())
 
 
 def _details(event: LeadScored, segment: str | None) -> LeadDetails:

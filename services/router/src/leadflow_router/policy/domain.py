@@ -19,7 +19,9 @@ Without a ``rules`` list, the list above is the policy. The rule types:
 - ``review``: a lead verify sent to review goes to the review queue. It comes first, so
   such a lead never reaches a rep or partner (it is put first when not listed).
 - ``owner``: a repeat of an earlier lead by the same person (verify's ``duplicate_of``)
-  goes to whoever has the first lead, while they can take it.
+  goes to whoever has the first lead, while they can take it; with ``by: [person,
+  company]``, a lead from a company (its email address's domain, not a free-mail one) goes
+  to whoever has the company's leads (the last rep or partner routed one), the same way.
 - ``partners``: a lead from an active partner's territory (and segments) is offered to
   that partner; several such partners share the leads by weight.
 - ``nurture``: a lead goes to the nurture queue unless its temperature or its status is
@@ -100,6 +102,7 @@ class Rule(_Strict):
     type: RuleType
     match: Match = Field(default_factory=Match)
     unless: Unless = Field(default_factory=Unless)  # nurture
+    by: tuple[Literal["person", "company"], ...] = ("person",)  # owner
     strategy: Strategy = "weighted"  # reps
     reps: tuple[str, ...] = ()  # reps: only these (ids); empty: every rep
     fallback: str = Field(default="sales", pattern=QUEUE_PATTERN)  # reps

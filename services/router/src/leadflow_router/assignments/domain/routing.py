@@ -6,6 +6,8 @@
 2. ``repeat``: a repeat of an earlier lead by the same person (verify's ``duplicate_of``)
    goes to whoever has that person's first lead: the same rep while they can take it
    (active, not out of office, at work, under capacity and daily cap), or the same partner.
+   (With ``by: [person, company]`` a company's lead goes to whoever has its company's
+   leads, the same way; off by default.)
 3. ``partner-territory``: a lead from a partner's territory is offered to that partner,
    whatever its temperature; partners sharing the territory share its leads by weight.
 4. ``not-sales-ready``: a lead neither hot nor SQL goes to the nurture queue.
@@ -60,6 +62,7 @@ class RoutingInput:
     duplicate_of: uuid.UUID | None = None
     language: str | None = None  # ISO 639-1, from the lead's language tag
     segment: str | None = None  # one of the policy's segments
+    company: str | None = None  # its email address's domain, unless a free-mail one
 
 
 @dataclass(frozen=True)
@@ -98,39 +101,62 @@ def _review(lead: RoutingInput, rule: Rule) -> Decision:
 
 
 def _owner(
-    lead: RoutingInput,
-    rule: Rule,
     owner: Decision,
     reps: Sequence[RepState],
     partners: Sequence[PartnerState],
     now: datetime | None,
     excluded: Collection[str],
-) -> Decision | None:
-    """The first lead's assignee, when it can take the repeat too."""
-    considered: tuple[tuple[str, str], ...] = ()
+) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The name of ``owner``'s assignee (and the rep's verdict) when they can take the lead
+    too: a rep who can take a lead now (wherever it is from), an active partner."""
     if owner.kind == "rep":
         state = next((s for s in reps if s.rep.id == owner.assignee_id), None)
-        if state is None:
+        # the person's (or company's) rep keeps them wherever the lead is from
+        if state is None or not verdict(state, None, now, excluded).eligible:
             return None
-        # the person's rep keeps them wherever the lead is from
-        if not verdict(state, None, now, excluded).eligible:
-            return None
-        name = state.rep.name
-        considered = ((state.rep.id, ELIGIBLE),)
-    elif owner.kind == "partner":
+        return state.rep.name, ((state.rep.id, ELIGIBLE),)
+    if owner.kind == "partner":
         found = next((p for p in partners if p.partner.id == owner.assignee_id), None)
         if found is None or not found.partner.active or f"partner:{found.partner.id}" in excluded:
             return None
-        name = found.partner.name
-    else:
-        return None
-    return Decision(
-        kind=owner.kind,
-        assignee_id=owner.assignee_id,
-        rule_path=(rule.name, f"first:{lead.duplicate_of}", owner.assignee_id),
-        reason=f"the same person as lead {lead.duplicate_of}, which {name} has",
-        considered=considered,
-    )
+        return found.partner.name, ()
+    return None
+
+
+def _kept(
+    lead: RoutingInput,
+    rule: Rule,
+    owners: tuple[Decision | None, Decision | None],
+    reps: Sequence[RepState],
+    partners: Sequence[PartnerState],
+    now: datetime | None,
+    excluded: Collection[str],
+) -> Decision | None:
+    """The owner rule: the person's first lead's assignee, else the company's."""
+    person, company = owners
+    if "person" in rule.by and person is not None:
+        found = _owner(person, reps, partners, now, excluded)
+        if found is not None:
+            name, considered = found
+            return Decision(
+                kind=person.kind,
+                assignee_id=person.assignee_id,
+                rule_path=(rule.name, f"first:{lead.duplicate_of}", person.assignee_id),
+                reason=f"the same person as lead {lead.duplicate_of}, which {name} has",
+                considered=considered,
+            )
+    if "company" in rule.by and company is not None and lead.company:
+        found = _owner(company, reps, partners, now, excluded)
+        if found is not None:
+            name, considered = found
+            return Decision(
+                kind=company.kind,
+                assignee_id=company.assignee_id,
+                rule_path=(rule.name, f"company:{lead.company}", company.assignee_id),
+                reason=f"{name} has the leads of {lead.company}",
+                considered=considered,
+            )
+    return None
 
 
 def _partner(
@@ -293,10 +319,11 @@ def route(
     now: datetime | None = None,
     policy: RoutingPolicy = DEFAULT_POLICY,
     again: Again | None = None,
+    company_owner: Decision | None = None,
 ) -> Decision:
     """Where ``lead`` goes at ``now`` under ``policy``; ``owner`` is where the first lead of
-    its person went; ``again``: routing it again. ``now`` None is only for reps with no
-    hours and no out-of-office periods."""
+    its person went, ``company_owner`` who has its company's leads; ``again``: routing it
+    again. ``now`` None is only for reps with no hours and no out-of-office periods."""
     partner_states = _states(partners)
     excluded = again.excluded if again else ()
     looked: _Looked | None = None
@@ -311,8 +338,8 @@ def route(
             continue
         decided: Decision | _Looked | None = None
         if rule.type == "owner":
-            if owner is not None:
-                decided = _owner(lead, rule, owner, reps, partner_states, now, excluded)
+            owners = (owner, company_owner)
+            decided = _kept(lead, rule, owners, reps, partner_states, now, excluded)
         elif rule.type == "partners":
             decided = _partner(lead, rule, partner_states, excluded)
         elif rule.type == "nurture":
@@ -359,21 +386,31 @@ def route_all(
     owners: Mapping[uuid.UUID, Decision] | None = None,
     *,
     policy: RoutingPolicy = DEFAULT_POLICY,
+    companies: Mapping[str, Decision] | None = None,
 ) -> list[Decision]:
     """Route ``leads`` in order, as if one at a time at ``now``; ``owners`` are the
-    assignments of first leads routed before (a first lead earlier in the batch counts
-    too)."""
+    assignments of first leads routed before, ``companies`` who has each company's leads
+    (a lead earlier in the batch counts for both)."""
     states = {state.rep.id: state for state in reps}
     offered = {s.partner.id: s for s in _states(partners)}
     known = dict(owners or {})
+    held = dict(companies or {})
     decisions = []
     for n, lead in enumerate(leads):
         owner = known.get(lead.duplicate_of) if lead.duplicate_of else None
         decision = route(
-            lead, list(states.values()), list(offered.values()), owner, now=now, policy=policy
+            lead,
+            list(states.values()),
+            list(offered.values()),
+            owner,
+            now=now,
+            policy=policy,
+            company_owner=held.get(lead.company) if lead.company else None,
         )
         if lead.lead_id is not None:
             known[lead.lead_id] = decision
+        if lead.company and decision.kind in ("rep", "partner"):
+            held[lead.company] = decision
         for rep_id, credit in decision.credits:
             states[rep_id] = states[rep_id].model_copy(update={"credit": credit})
         for partner_id, credit in decision.partner_credits:

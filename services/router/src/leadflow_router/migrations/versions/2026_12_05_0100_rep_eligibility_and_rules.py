@@ -1,6 +1,6 @@
 """reps' languages, segments, daily cap, working hours and out-of-office periods (and what
 the admin API sets beside them); partners' weights, segments and rotation; the routing
-policy
+policy; who has each company's leads
 
 Every existing rep keeps today's behaviour: any language and segment, no daily cap, always
 at work, never out of office. Every partner weighs 1 and takes every segment.
@@ -65,9 +65,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_routing_policy"),
         schema=S,
     )
+    op.create_table(
+        "company_owners",
+        sa.Column("domain", sa.Text(), nullable=False),
+        sa.Column("assignee_kind", sa.Text(), nullable=False),
+        sa.Column("assignee_id", sa.Text(), nullable=False),
+        sa.Column("lead_id", sa.Uuid(), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("domain", name="pk_company_owners"),
+        schema=S,
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("company_owners", schema=S)
     op.drop_table("routing_policy", schema=S)
     for column in ("last_offered_at", "credit", "segments", "weight"):
         op.drop_column("partners", column, schema=S)
