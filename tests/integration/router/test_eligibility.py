@@ -4,6 +4,7 @@ the rep's own day, partners' rotation across batches, and the policy's rules in 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -267,3 +268,20 @@ async def test_by_company_the_company_stays_with_its_rep_across_batches(
     assert second[0].data.rule_path == ("owner", "company:example.com", "rep-one")
     assert assignees(third) == ["rep-two"]  # the rotation, where it stood
     assert [tuple(r) for r in owners] == [("example.com", "rep-one")]
+
+
+ONE_A_DAY = RouterConfig.model_validate(
+    {"reps": [{"id": "rep-once", "name": "Once", "territories": ["US"], "daily_cap": 1}]}
+)
+
+
+async def test_the_daily_cap_holds_when_batches_are_routed_at_the_same_time(
+    infra_env: Infra,
+) -> None:
+    """Two batches at once: the second waits for the reps' lock, then counts the first's
+    assignment (read after the lock), so Once gets one lead and the other waits."""
+    async with team_database(infra_env, ONE_A_DAY) as db:
+        batches = await asyncio.gather(
+            *(handle(db, route_leads, [scored("US")], clock=FixedClock(NOW)) for _ in range(2))
+        )
+    assert sorted(a for batch in batches for a in assignees(batch)) == ["rep-once", "sales"]

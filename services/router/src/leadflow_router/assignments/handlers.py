@@ -38,9 +38,10 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     """Decide who gets each scored lead of a batch, in order; publish ``lead.routed`` (and
     ``lead.offered`` on the partner's topic). A lead routed before, under another event id,
     is never routed twice. Set-based: one statement each to read the routing policy, lock the
-    reps (with their leads of the day) and the partners, find the leads routed before and
-    where their people's first leads went, record the assignments and the reps' and
-    partners' turns."""
+    reps, count the capped reps' leads of the day (after the lock: every assignment
+    committed before it counts), lock the partners, find the leads routed before and where
+    their people's first leads went, record the assignments and the reps' and partners'
+    turns (and, when the policy asks, read and record who has each company)."""
     now = clock.now()
     assignments = AssignmentRepository(uow)
     reps = RepRepository(uow)

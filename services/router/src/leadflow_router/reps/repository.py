@@ -17,28 +17,28 @@ from leadflow_router.reps.hours import Period
 from leadflow_router.reps.tables import reps
 from leadflow_shared.uow import UnitOfWork
 
-# A rep's leads today: those assigned to them since midnight in their time zone (their
-# hours', else UTC) that are still theirs; counted only for reps with a daily cap and when
-# the moment ($1) is given.
+# Each capped rep's leads today: those assigned to them since midnight in their time zone
+# (their hours', else UTC) that are still theirs. Read in a statement of its own after the
+# reps are locked, so that it sees every assignment committed before the lock was had.
 _TODAY = f"""
-CASE WHEN r.daily_cap IS NULL OR $1::timestamptz IS NULL THEN 0 ELSE (
-    SELECT count(*) FROM {assignments.fullname} AS a
-    WHERE a.assignee_kind = 'rep' AND a.assignee_id = r.id
-      AND a.routed_at >= (
-          date_trunc('day', $1::timestamptz AT TIME ZONE coalesce(r.hours->>'tz', 'UTC'))
-          AT TIME ZONE coalesce(r.hours->>'tz', 'UTC'))
-) END AS today
+SELECT r.id, count(a.lead_id) AS today
+FROM {reps.fullname} AS r
+JOIN {assignments.fullname} AS a
+  ON a.assignee_kind = 'rep' AND a.assignee_id = r.id
+ AND a.routed_at >= (date_trunc('day', $1::timestamptz AT TIME ZONE coalesce(r.hours->>'tz', 'UTC'))
+                     AT TIME ZONE coalesce(r.hours->>'tz', 'UTC'))
+WHERE r.daily_cap IS NOT NULL AND r.id = ANY($2::text[])
+GROUP BY r.id
 """
 _COLUMNS = (
-    "r.id, r.name, r.territories, r.weight, r.capacity, r.active, r.last_assigned_at, "
-    "r.assigned_total, r.credit, r.open_leads, r.languages, r.segments, r.daily_cap, r.hours, "
-    "r.out_of_office, r.paused, r.away"
+    "id, name, territories, weight, capacity, active, last_assigned_at, assigned_total, credit, "
+    "open_leads, languages, segments, daily_cap, hours, out_of_office, paused, away"
 )
-_SELECT = f"SELECT {_COLUMNS}, {_TODAY} FROM {reps.fullname} AS r"
-_LOCK_ALL = f"{_SELECT} ORDER BY r.id FOR UPDATE OF r"
-_LOCK_ONE = f"{_SELECT} WHERE r.id = $2 FOR UPDATE OF r"
-_ALL = f"{_SELECT} ORDER BY r.id"
-_ONE = f"{_SELECT} WHERE r.id = $2"
+_SELECT = f"SELECT {_COLUMNS} FROM {reps.fullname}"
+_LOCK_ALL = f"{_SELECT} ORDER BY id FOR UPDATE"
+_LOCK_ONE = f"{_SELECT} WHERE id = $1 FOR UPDATE"
+_ALL = f"{_SELECT} ORDER BY id"
+_ONE = f"{_SELECT} WHERE id = $1"
 _TAKE_TURNS = f"""
     UPDATE {reps.fullname} AS r
     SET last_assigned_at = coalesce(t.last_assigned_at, r.last_assigned_at),
@@ -59,7 +59,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _state(row: Any) -> RepState:
+def _state(row: Any, today: Mapping[str, int]) -> RepState:
     rep = Rep(
         id=row["id"],
         name=row["name"],
@@ -78,7 +78,7 @@ def _state(row: Any) -> RepState:
         last_assigned_at=row["last_assigned_at"],
         credit=row["credit"],
         open_leads=row["open_leads"],
-        today=row["today"],
+        today=today.get(row["id"], 0),
         paused=row["paused"],
         away=tuple(Period.model_validate(p) for p in _json(row["away"])),
     )
@@ -93,13 +93,24 @@ class RepRepository:
 
     async def lock_all(self, now: datetime | None = None) -> list[RepState]:
         """Every rep, locked for this transaction so that round robin stays fair; with
-        ``now``, each rep's leads of the day (for their daily cap)."""
-        return [_state(r) for r in await (await self.uow.driver()).fetch(_LOCK_ALL, now)]
+        ``now``, each capped rep's leads of the day."""
+        return [state for state, _ in await self._read(_LOCK_ALL, now)]
 
     async def lock_one(self, rep_id: str, now: datetime | None = None) -> RepState | None:
         """The rep, locked for this transaction (their open leads and capacity hold)."""
-        row = await (await self.uow.driver()).fetchrow(_LOCK_ONE, now, rep_id)
-        return None if row is None else _state(row)
+        found = await self._read(_LOCK_ONE, now, rep_id)
+        return found[0][0] if found else None
+
+    async def _read(self, sql: str, now: datetime | None, *args: Any) -> list[tuple[RepState, int]]:
+        """The reps ``sql`` reads, each with the leads they got so far; then, in a
+        statement of its own, the capped ones' leads of the day at ``now``."""
+        driver = await self.uow.driver()
+        rows = await driver.fetch(sql, *args)
+        capped = [r["id"] for r in rows if r["daily_cap"] is not None]
+        today: dict[str, int] = {}
+        if now is not None and capped:
+            today = dict(await driver.fetch(_TODAY, now, capped))
+        return [(_state(r, today), r["assigned_total"]) for r in rows]
 
     async def take_turns(self, turns: Mapping[str, RepTurn]) -> None:
         """Record the leads each rep got in a batch and the rotation's credits (one
@@ -123,12 +134,11 @@ class RepRepository:
 
     async def all(self, now: datetime | None = None) -> list[tuple[RepState, int]]:
         """Every rep with the number of leads they got so far."""
-        rows = await (await self.uow.driver()).fetch(_ALL, now)
-        return [(_state(r), r["assigned_total"]) for r in rows]
+        return await self._read(_ALL, now)
 
     async def one(self, rep_id: str, now: datetime | None = None) -> tuple[RepState, int] | None:
-        row = await (await self.uow.driver()).fetchrow(_ONE, now, rep_id)
-        return None if row is None else (_state(row), row["assigned_total"])
+        found = await self._read(_ONE, now, rep_id)
+        return found[0] if found else None
 
     async def set_by_admin(
         self, rep_id: str, *, paused: bool | None = None, away: Sequence[Period] | None = None
