@@ -99,6 +99,7 @@ class Connection(asyncio.Protocol):
         self.buffer = bytearray()
         self.due = 0.0  # when the request in flight fell due (open) or was sent (closed)
         self.phase = 0  # the open loop's phase the request in flight fell due in
+        self.busy = False  # a request in flight
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
@@ -152,6 +153,7 @@ class Load:
         self.start = self.end = 0.0
         self.sending = True
         self.drained = asyncio.Event()
+        self._reconnecting: set[asyncio.Task[None]] = set()
 
     def send(self, conn: Connection, due: float, phase: int = 0) -> None:
         assert conn.transport is not None
@@ -159,11 +161,13 @@ class Load:
         conn.due = due
         conn.phase = phase
         self.in_flight += 1
+        conn.busy = True
         conn.transport.write(self.make(self.args.first + self.counter))
 
     def answered(self, conn: Connection, status: int, body: bytes) -> None:
         now = time.perf_counter()
         self.in_flight -= 1
+        conn.busy = False
         self.statuses[status] += 1
         if self.record is not None:
             lead_id = json.loads(body).get("lead_id", "-") if status == 202 else "-"
@@ -190,6 +194,40 @@ class Load:
             self.errors += 1
         if conn in self.idle:
             self.idle.remove(conn)
+        if not self.args.reconnect or conn not in self.connections:
+            return
+        # The server went away (killed, restarted): the request in flight has no answer
+        # (recorded as status 0); a new connection takes this one's place once it can.
+        self.connections.remove(conn)
+        if conn.busy:
+            conn.busy = False
+            self.in_flight -= 1
+            self.statuses[0] += 1
+            if self.record is not None:
+                due, at = conn.due + self.wall_offset, time.perf_counter() + self.wall_offset
+                self.record.write(f"{conn.phase} {due:.6f} {at:.6f} 0 -\n")
+        task = asyncio.get_running_loop().create_task(self.reconnect())
+        self._reconnecting.add(task)
+        task.add_done_callback(self._reconnecting.discard)
+        if not self.sending and self.in_flight == 0 and not self.backlog:
+            self.drained.set()
+
+    async def reconnect(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.sending or self.backlog:
+            try:
+                _, conn = await loop.create_connection(
+                    lambda: Connection(self), self.args.host, self.args.port
+                )
+            except OSError:
+                await asyncio.sleep(0.1)
+                continue
+            self.connections.append(conn)
+            if self.backlog:
+                self.send(conn, *self.backlog.popleft())
+            else:
+                self.idle.append(conn)
+            return
 
     async def connect(self) -> None:
         loop = asyncio.get_running_loop()
@@ -325,6 +363,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--record", type=Path, help="write one line per answer to this file")
     p.add_argument("--progress", type=float, default=0.0, help="seconds between progress lines")
     p.add_argument("--drain-timeout", type=float, default=30.0)
+    p.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="open a new connection for each one the server closes (a server restarted)",
+    )
     args = p.parse_args(argv)
     if args.mode == "open":
         if args.phases:

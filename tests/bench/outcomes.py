@@ -5,9 +5,10 @@ An aiokafka consumer without a group (every partition of the ``--topics``, by de
 ``leadflow-local tail``) writes one line per record to ``--out``: the wall-clock time it
 was read, the topic, and the lead id (the record's key, or the envelope's ``lead_id``);
 with ``--with-outcome`` a fourth column, the verification outcome (``verified`` or
-``needs_review`` from a ``lead.verified`` event, ``rejected`` for a ``lead.rejected``, else
-``-``). It prints ``ready`` once it reads from the end of every partition, and stops on
-SIGTERM or SIGINT.
+``needs_review`` from a ``lead.verified`` event, ``rejected`` for a ``lead.rejected``), a
+``lead.scored``'s temperature or a ``lead.routed``'s kind of assignee (``rep``, ``partner``,
+``queue``, ``nurture``); else ``-``. It prints ``ready`` once it reads from the end of
+every partition, and stops on SIGTERM or SIGINT.
 
     python -m tests.bench.outcomes --bootstrap-servers 127.0.0.1:9092 --out outcomes.txt
 """
@@ -38,7 +39,7 @@ def lead_id(record: ConsumerRecord[bytes, bytes]) -> str:
 
 def outcome(record: ConsumerRecord[bytes, bytes]) -> str:
     """What the stage decided, as the event says it: verify's outcome, score's
-    temperature."""
+    temperature, router's kind of assignee."""
     event = json.loads(record.value or b"{}")
     if event.get("type") == "lead.rejected":
         return "rejected"
@@ -46,6 +47,8 @@ def outcome(record: ConsumerRecord[bytes, bytes]) -> str:
         return str(event.get("data", {}).get("outcome", "verified"))
     if event.get("type") == "lead.scored":
         return str(event.get("data", {}).get("temperature", "-"))
+    if event.get("type") == "lead.routed":
+        return str(event.get("data", {}).get("assignee", {}).get("kind", "-"))
     return "-"
 
 

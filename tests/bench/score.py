@@ -42,7 +42,7 @@ from pathlib import Path
 import asyncpg
 
 from leadflow_capture.intake.schemas import LeadIn
-from leadflow_local.infra import SetupError, create_database, start_postgres
+from leadflow_local.infra import SetupError, create_database
 from leadflow_local.postgres import drop_database, service_url
 from leadflow_local.processes import service_command
 from leadflow_score import NAME as SCORE
@@ -61,9 +61,9 @@ from leadflow_shared.logging import configure_logging
 from tests.bench.leads import LeadFactory
 from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
-from tests.bench.sampling import Sampler, stack_processes
+from tests.bench.sampling import Sampler
 from tests.bench.verify_report import RunStats, num, stats
-from tests.bench.verify_run import Mode, Run, RunFailed, RunResult
+from tests.bench.verify_run import Mode, Run, RunFailed, RunResult, bench_postgres
 from tests.infra import ROOT
 
 OUT = ROOT / ".local" / "bench"
@@ -459,21 +459,16 @@ def main(argv: list[str] | None = None) -> int:
     args.state_dir = state
     try:
         with ExitStack() as stack:
-            pg = start_postgres(
-                stack, admin_url=args.admin_url, choice=args.postgres, data_dir=state / "pgdata"
-            )
-            started = {"postgres": pg.pid} if pg.pid is not None else {}
-            found, postgres = stack_processes(started, None if pg.pid else pg.admin_url)
-            pid = found.get("postgres")
-            runs = stage_runs(args, pg.admin_url, pid, progress)
-            replay, promote = replay_and_promote(args, pg.admin_url, pid, progress)
+            pg = bench_postgres(stack, args.postgres, args.admin_url, state / "pgdata", progress)
+            runs = stage_runs(args, pg.admin_url, pg.pid, progress)
+            replay, promote = replay_and_promote(args, pg.admin_url, pg.pid, progress)
     except (RunFailed, SetupError) as exc:
         print(exc, file=sys.stderr)
         return 2
     ctx = {
         "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "machine": f"{os.cpu_count()} CPUs ({cpu_model()}) · Python {platform.python_version()}",
-        "postgres": postgres,
+        "postgres": pg.description,
         "busy": f"{busy:.0%}",
         "leads": f"{args.leads:,}",
     }

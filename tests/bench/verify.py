@@ -30,15 +30,14 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadflow_local.infra import SetupError, start_postgres
+from leadflow_local.infra import SetupError
 from leadflow_shared.logging import configure_logging
 from tests.bench.leads import email_domains
 from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import busy_share, cpu_model, publish_report
-from tests.bench.sampling import stack_processes
 from tests.bench.verify_input import captured_events, mail_zone
 from tests.bench.verify_report import Context, report
-from tests.bench.verify_run import Mode, Run, RunFailed, RunResult
+from tests.bench.verify_run import Mode, Run, RunFailed, RunResult, bench_postgres
 from tests.dns_server import Zone, serve
 from tests.infra import ROOT
 
@@ -84,12 +83,7 @@ def run_all(args: argparse.Namespace, progress: Progress) -> tuple[list[RunResul
     zone = Zone(zone_text.text, delay=lambda _name: args.dns_delay_ms / 1000)
     results: list[RunResult] = []
     with ExitStack() as stack:
-        progress.say(f"starting Postgres ({'given' if args.admin_url else args.postgres})")
-        pg = start_postgres(
-            stack, admin_url=args.admin_url, choice=args.postgres, data_dir=state / "pgdata"
-        )
-        started = {"postgres": pg.pid} if pg.pid is not None else {}
-        found, postgres = stack_processes(started, None if pg.pid else pg.admin_url)
+        pg = bench_postgres(stack, args.postgres, args.admin_url, state / "pgdata", progress)
         nameserver = stack.enter_context(serve(zone))
         progress.say(f"DNS server on {nameserver}: {zone_text.describe()}")
         modes = [
@@ -104,14 +98,14 @@ def run_all(args: argparse.Namespace, progress: Progress) -> tuple[list[RunResul
                     mode,
                     events=events,
                     admin_url=pg.admin_url,
-                    postgres_pid=found.get("postgres"),
+                    postgres_pid=pg.pid,
                     zone=zone,
                     workdir=state / f"run-{number}-{mode.name}",
                     progress=progress,
                     timeout_s=args.timeout,
                 )
                 results.append(run.execute())
-    return results, postgres, zone_text.describe()
+    return results, pg.description, zone_text.describe()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,13 +14,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leadflow_local.infra import create_database, start_kafka
+from leadflow_local.infra import PostgresChoice, create_database, start_kafka, start_postgres
 from leadflow_local.postgres import drop_database, service_url
 from leadflow_local.processes import Child, log_tail, service_command, spawn, stop_children
 from leadflow_local.readiness import http_ready
 from leadflow_shared.events import Envelope, Topics
 from tests.bench.pipeline_run import OutcomeReader, Progress
-from tests.bench.sampling import Sampler
+from tests.bench.sampling import Sampler, stack_processes
 from tests.bench.verify_input import EXAMPLE_CONFIG, publish
 from tests.dns_server import Zone
 from tests.infra import ROOT, free_port
@@ -29,6 +29,29 @@ OUTCOME_TOPICS = (Topics.VERIFIED, Topics.REJECTED)
 SESSION_TIMEOUT_MS = 6000  # as `make run`: a consumer's first join to Tansu takes about half
 POLL_S = 0.02
 SETTLE_S = 1.0  # after the last outcome, for a duplicate to show
+
+
+@dataclass(frozen=True)
+class BenchPostgres:
+    admin_url: str
+    pid: int | None  # the postmaster's, when it runs on this machine (its CPU is measured)
+    description: str  # which Postgres, for the report
+
+
+def bench_postgres(
+    stack: ExitStack,
+    choice: PostgresChoice,
+    admin_url: str | None,
+    data_dir: Path,
+    progress: Progress,
+) -> BenchPostgres:
+    """The Postgres server of a stage benchmark (``--postgres``, ``--admin-url``), stopped
+    with ``stack`` when the benchmark started it."""
+    progress.say(f"starting Postgres ({'given' if admin_url else choice})")
+    pg = start_postgres(stack, admin_url=admin_url, choice=choice, data_dir=data_dir)
+    started = {"postgres": pg.pid} if pg.pid is not None else {}
+    found, description = stack_processes(started, None if pg.pid else pg.admin_url)
+    return BenchPostgres(pg.admin_url, found.get("postgres"), description)
 
 
 class RunFailed(RuntimeError):

@@ -1,6 +1,7 @@
 """`make run` for real: `leadflow-local run` as a subprocess, on free ports, its own broker
 and a fresh database on the session's Postgres server; a lead goes in, a routed lead comes
-out, and Ctrl-C leaves nothing running."""
+out, a killed consumer or broker is started again without losing a lead, and Ctrl-C leaves
+nothing running."""
 
 from __future__ import annotations
 
@@ -97,6 +98,9 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         verify_ready = f"http://127.0.0.1:{ports.consumer_base + 1}/readyz"
         pids["verify-consumer"] = await _a_killed_consumer_is_restarted(
             stack, pids["verify-consumer"], verify_ready, capture, tmp_path
+        )
+        pids |= await _a_killed_broker_is_restarted_and_nothing_is_lost(
+            stack, pids["tansu"], lead_id, capture, tmp_path
         )
 
         code = await asyncio.to_thread(stack.stop, 30)
@@ -254,3 +258,42 @@ async def _a_killed_consumer_is_restarted(
     )
     assert [e.type for e in routed[lead_id]] == ["lead.routed"]
     return new
+
+
+async def _a_killed_broker_is_restarted_and_nothing_is_lost(
+    stack: Stack, pid: int, earlier: uuid.UUID, capture: str, tmp_path: Path
+) -> dict[str, int]:
+    """kill -9 of the broker (its topics are in memory): the launcher starts a new one and
+    the consumers again, every service re-drives what it had published, so the lead routed
+    before is on ``leads.routed.v1`` again, and a lead posted then is routed. Returns the
+    new PIDs."""
+    os.kill(pid, signal.SIGKILL)
+    pids_file = tmp_path / "state" / "run.pids"
+    started = asyncio.get_running_loop().time()
+    names = [f"{s}-consumer" for s in ("capture", "verify", "score", "router")]
+    rows: dict[str, int] = {}
+    while asyncio.get_running_loop().time() - started < 90:
+        await asyncio.sleep(0.5)
+        rows = {
+            name: int(p)
+            for p, name in (ln.split() for ln in pids_file.read_text().split("\n") if ln)
+        }
+        if rows.get("tansu", pid) != pid and "consumers started again" in stack.output:
+            break
+    assert rows.get("tansu", pid) != pid, stack.output
+    assert "wait in the outbox again" in stack.output, stack.output
+    again = await wait_for_events(stack.bootstrap_servers, [Topics.ROUTED], {earlier}, timeout_s=60)
+    assert [e.type for e in again[earlier]] == ["lead.routed"]
+    async with httpx.AsyncClient(base_url=capture, timeout=10) as client:
+        response = await client.post(
+            "/v1/leads",
+            json={"email": "after.broker@example.com", "country": "US"},
+            headers={"X-Leadflow-Source": "web-form"},
+        )
+    assert response.status_code == 202, response.text
+    lead_id = uuid.UUID(response.json()["lead_id"])
+    routed = await wait_for_events(
+        stack.bootstrap_servers, [Topics.ROUTED], {lead_id}, timeout_s=60
+    )
+    assert [e.type for e in routed[lead_id]] == ["lead.routed"]
+    return {name: rows[name] for name in ["tansu", *names]}

@@ -1,18 +1,21 @@
 """The statements a stage runs once a batch keep to their indexes on a young table (one
-that grew from empty faster than Postgres gathered statistics for it), and the relay reads
-the waiting rows of an outbox full of deleted ones in index order."""
+that grew from empty faster than Postgres gathered statistics for it), and so does router's
+SLA chore; the relay reads the waiting rows of an outbox full of deleted ones in index
+order."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
 
 from leadflow_local.postgres import plain_dsn
+from leadflow_router.assignments.repository import EXPIRED
 from leadflow_score.rules.repository import ACTIVITY
 from leadflow_shared.db import Database
 from leadflow_shared.messaging.outbox import Outbox
@@ -27,7 +30,7 @@ ROWS = 20_000
 @pytest.fixture(scope="module")
 def young(infra_env: Infra) -> Iterator[Infra]:
     """A database of its own whose tables have never been analysed."""
-    with fresh_database(infra_env, ["verify", "score"]) as infra:
+    with fresh_database(infra_env, ["verify", "score", "router"]) as infra:
         yield infra
 
 
@@ -128,3 +131,27 @@ async def test_the_relay_reads_waiting_rows_in_index_order(young: Infra, admin: 
     async with young.service_database("verify") as db:
         plan = await plan_of(db, Outbox(verify_outbox).take_sql, 500, settings=RELAY_SETTINGS)
     assert scans_of(plan, "outbox") == {"Index Scan"}
+
+
+async def test_router_finds_expired_assignments_through_their_partial_index(
+    young: Infra, admin: Any
+) -> None:
+    """Most assignments were accepted, closed or have no deadline; the chore reads the few
+    overdue ones through the index on answer_by."""
+    await fill(
+        admin,
+        "router.assignments",
+        f"""INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,
+            reason, temperature, status, details, answer_by, accepted_at)
+        SELECT gen_random_uuid(), 'rep', 'rep-ben', '[]', 'r', 'hot', 'sql', '{{}}'::json,
+               CASE WHEN n % 3 = 0 THEN NULL ELSE now() - interval '1 day' + n * interval '1 s' END,
+               CASE WHEN n % 50 = 0 THEN NULL ELSE now() END
+        FROM generate_series(1, {ROWS}) n""",
+    )
+    async with young.service_database("router") as db:
+        plan = await plan_of(db, EXPIRED, datetime.now(UTC), 200)
+    assert scans_of(plan, "assignments") <= {"Index Scan", "Bitmap Heap Scan"}
+    assert scans_of(plan, "assignments")
+    assert {n.get("Index Name") for n in plan if n.get("Index Name")} == {
+        "ix_assignments_answer_by_open"
+    }

@@ -15,7 +15,7 @@ the unit of work commits: repositories and handlers never do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -34,6 +34,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._driver: asyncpg.Connection | None = None
         self._staged: list[Outgoing] = []
+        self._before_commit: list[Callable[[UnitOfWork], Awaitable[None]]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -81,9 +82,20 @@ class UnitOfWork:
             raise RuntimeError("publish inside the unit of work's block")
         self._staged.append(Outgoing(topic, event, tuple(headers)))
 
+    def before_commit(self, step: Callable[[UnitOfWork], Awaitable[None]]) -> None:
+        """Have ``step(uow)`` run when this unit of work commits, inside its transaction and
+        before the staged events go to the outbox; once, however often it is asked for. For
+        rows that follow from the staged events (router's webhook deliveries of its offers),
+        written by one statement whatever path staged them."""
+        if self._session is None:
+            raise RuntimeError("ask for a step before commit inside the unit of work's block")
+        if step not in self._before_commit:
+            self._before_commit.append(step)
+
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
         self._staged = []
+        self._before_commit = []
         await self._session.begin()
         return self
 
@@ -96,6 +108,7 @@ class UnitOfWork:
         session, self._session = self.session, None
         self._driver = None
         self._staged = []
+        self._before_commit = []
         try:
             if session.in_transaction():
                 await session.rollback()
@@ -103,6 +116,9 @@ class UnitOfWork:
             await session.close()
 
     async def commit(self) -> None:
+        steps, self._before_commit = self._before_commit, []
+        for step in steps:
+            await step(self)
         if self._staged:
             assert self._outbox is not None
             await self._outbox.stage(await self.driver(), self._staged)

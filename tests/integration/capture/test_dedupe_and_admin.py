@@ -12,9 +12,9 @@ import asyncpg
 import httpx
 import pytest
 
-from leadflow_capture.intake.domain.signature import sign
 from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
+from leadflow_shared.signing import sign
 from tests.conftest import Infra
 from tests.integration.capture.conftest import client_for
 

@@ -13,8 +13,8 @@ import asyncpg
 import httpx
 import pytest
 
-from leadflow_capture.intake.domain.signature import sign
 from leadflow_shared.events import LeadCaptured, parse_event
+from leadflow_shared.signing import sign
 
 WEB = {"X-Leadflow-Source": "web-form"}
 LEAD = {

@@ -11,6 +11,8 @@ from leadflow_local.postgres import create_database, drop_database, plain_dsn, w
 from tests.conftest import Infra, migrate_to, off_loop
 
 BEFORE = "5c8d1e7f2a90"
+KEYS_CLAIMS_AND_ANSWERS = "3f9a6d2c4b81"
+PARTNER_WEBHOOKS = "7d3b9e2f5a16"
 
 
 async def test_assignments_made_before_are_first_routings_nobody_answered(
@@ -48,19 +50,60 @@ async def test_assignments_made_before_are_first_routings_nobody_answered(
     assert down["lead_id"] == lead_id and "attempt" not in dict(down) and tables is None
 
 
+async def test_history_and_sla_leave_assignments_made_before_without_a_deadline(
+    infra_env: Infra,
+) -> None:
+    """The 2026-12-05 migration: assignments made before have no deadline (never expire) and
+    no history yet; down again, its tables and column are gone."""
+    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
+    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
+    admin_url = with_database(infra_env.admin_url, name)
+    service_url = with_database(infra_env.service_url("router"), name)
+    lead_id = uuid.uuid4()
+    try:
+        migrate_to("router", admin_url, service_url, KEYS_CLAIMS_AND_ANSWERS)
+        conn = await asyncpg.connect(plain_dsn(admin_url))
+        try:
+            await conn.execute(
+                "INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,"
+                " reason, temperature, status) VALUES ($1, 'rep', 'rep-ben', '[]', 'r', 'hot',"
+                " 'sql')",
+                lead_id,
+            )
+            migrate_to("router", admin_url, service_url, "head")
+            after = await conn.fetchrow("SELECT * FROM router.assignments")
+            counts = await conn.fetchrow(
+                "SELECT (SELECT count(*) FROM router.routings) AS routings,"
+                " (SELECT count(*) FROM router.lead_times) AS lead_times"
+            )
+            migrate_to("router", admin_url, service_url, KEYS_CLAIMS_AND_ANSWERS, down=True)
+            down = await conn.fetchrow("SELECT * FROM router.assignments")
+            tables = await conn.fetchval(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'router'"
+                " AND tablename IN ('routings', 'lead_times')"
+            )
+        finally:
+            await conn.close()
+    finally:
+        off_loop(lambda: drop_database(infra_env.admin_url, name))
+    assert after["lead_id"] == lead_id and after["answer_by"] is None
+    assert (counts["routings"], counts["lead_times"]) == (0, 0)
+    assert down["lead_id"] == lead_id and "answer_by" not in dict(down) and tables == 0
+
+
 async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
     infra_env: Infra,
 ) -> None:
-    """The 2026-12-05 migration: a rep stored before it takes any language and segment,
-    has no daily cap, no hours and no time off, and is not paused; a partner weighs 1; no
-    company has an owner. Down again, the columns and the new tables are gone and the rows
-    stay."""
+    """The eligibility migration (after the webhooks one): a rep stored before it takes any
+    language and segment, has no daily cap, no hours and no time off, and is not paused; a
+    partner weighs 1; no company has an owner. Down again, the columns and the new tables
+    are gone and the rows stay."""
     name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
     off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
     admin_url = with_database(infra_env.admin_url, name)
     service_url = with_database(infra_env.service_url("router"), name)
     try:
-        migrate_to("router", admin_url, service_url, "3f9a6d2c4b81")
+        migrate_to("router", admin_url, service_url, PARTNER_WEBHOOKS)
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
             await conn.execute(
@@ -76,7 +119,7 @@ async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
             partner = await conn.fetchrow("SELECT * FROM router.partners")
             policies = await conn.fetchval("SELECT count(*) FROM router.routing_policy")
             companies = await conn.fetchval("SELECT count(*) FROM router.company_owners")
-            migrate_to("router", admin_url, service_url, "3f9a6d2c4b81", down=True)
+            migrate_to("router", admin_url, service_url, PARTNER_WEBHOOKS, down=True)
             rep_down = await conn.fetchrow("SELECT * FROM router.reps")
             partner_down = await conn.fetchrow("SELECT * FROM router.partners")
             table = await conn.fetchval("SELECT to_regclass('router.routing_policy')::text")

@@ -46,15 +46,26 @@ class Postgres:
 def start_kafka(stack: ExitStack, *, bootstrap: str | None, port: int, log_dir: Path) -> Kafka:
     if bootstrap:
         return Kafka(bootstrap, f"{bootstrap} (given, nothing started)")
-    broker = TansuBroker(port=port)
-    if port_open(broker.host, broker.port):
+    if port_open("127.0.0.1", port):
         raise SetupError(
-            f"port {port} on {broker.host} is already in use: stop what listens there, "
+            f"port {port} on 127.0.0.1 is already in use: stop what listens there, "
             "or choose another port with --kafka-port (or point at a running broker "
             "with LEADFLOW_KAFKA_BOOTSTRAP_SERVERS)"
         )
+    broker = start_tansu(stack, port=port, log_dir=log_dir)
+    return Kafka(
+        f"127.0.0.1:{port}",
+        f"127.0.0.1:{port} (Tansu, in memory: topics are gone when it stops)",
+        broker,
+    )
+
+
+def start_tansu(stack: ExitStack, *, port: int, log_dir: Path, again: bool = False) -> Child:
+    """A Tansu broker on ``port``, stopped with ``stack``; ``again``: a restart, its output
+    appended to the log of the one before."""
+    broker = TansuBroker(port=port)
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = stack.enter_context(open(log_dir / "tansu.log", "wb"))  # noqa: SIM115
+    log = stack.enter_context(open(log_dir / "tansu.log", "ab" if again else "wb"))  # noqa: SIM115
     stack.callback(broker.stop)
     try:
         # In its own session: the launcher stops it after the services have stopped.
@@ -62,11 +73,7 @@ def start_kafka(stack: ExitStack, *, bootstrap: str | None, port: int, log_dir: 
     except (RuntimeError, TimeoutError) as exc:
         raise SetupError(str(exc)) from exc
     assert broker.process is not None
-    return Kafka(
-        broker.bootstrap_servers,
-        f"{broker.bootstrap_servers} (Tansu, in memory: topics are gone when it stops)",
-        Child("tansu", broker.process, log_dir / "tansu.log"),
-    )
+    return Child("tansu", broker.process, log_dir / "tansu.log")
 
 
 def start_postgres(

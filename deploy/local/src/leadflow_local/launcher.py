@@ -3,9 +3,17 @@
     broker (Tansu, or the one given) ─┐
     Postgres (embedded, local, given) ┴─► migrate (4) ─► api (4) + consumer (4) ─► ready ─► wait
 
-Every child runs in its own process group with its output in ``<state>/logs``. On Ctrl-C or
-SIGTERM, or when a child dies, the services are stopped first (SIGTERM to each group, then
-SIGKILL after 10 s), then the broker and the embedded Postgres this run started.
+Every child runs in its own process group with its output in ``<state>/logs``. A service
+process that exits is started again. On Ctrl-C or SIGTERM the services are stopped first
+(SIGTERM to each group, then SIGKILL after 10 s), then the broker and the embedded Postgres
+this run started.
+
+The broker started here keeps its topics in memory. Each service keeps what it published in
+its outbox for a day (``LEADFLOW_OUTBOX_RETENTION_S``), so when that broker is gone (it
+crashed, or the last run stopped it) every service sends again what it had published to
+it (``leadflow-<service> redrive``): a crashed broker is started again, the consumers with
+it; a new run re-drives what the last run's broker had. Consumers drop what they handled
+already (their inbox).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -32,6 +41,7 @@ from leadflow_local.infra import (
     create_database,
     start_kafka,
     start_postgres,
+    start_tansu,
 )
 from leadflow_local.postgres import SERVICES, service_url
 from leadflow_local.processes import Child, log_tail, service_command, spawn, stop_children
@@ -39,6 +49,8 @@ from leadflow_local.readiness import http_ready
 
 INTERRUPTED = 130
 SMTP_PORT = 1025  # where verify sends confirmation mails unless LEADFLOW_SMTP_PORT says
+# how long each service keeps its published events, to send them again to a new broker
+OUTBOX_RETENTION_S = 86_400
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,8 @@ class _Launch:
         self._started: dict[str, float] = {}
         self._restarts: dict[str, Restart] = {}
         self._infra_pids: dict[str, int | None] = {}
+        self._envs: dict[str, dict[str, str]] = {}
+        self._broker_since: datetime | None = None  # when the running broker started
 
     @property
     def pids_file(self) -> Path:
@@ -184,8 +198,10 @@ class _Launch:
             self.stack, bootstrap=o.kafka_bootstrap, port=o.kafka_port, log_dir=o.log_dir
         )
         say(f"✓ broker {kafka.description}")
+        last_broker_since = self._read_broker_since()
         if kafka.broker is not None:
             self.watched.append(kafka.broker)
+            self._broker_since = datetime.now(UTC)
         self.signals.check()
         pg = start_postgres(
             self.stack, admin_url=o.admin_url, choice=o.postgres, data_dir=o.state_dir / "pgdata"
@@ -194,9 +210,18 @@ class _Launch:
         say(f"✓ postgres {pg.description}, database {o.database}")
         self.signals.check()
         envs = {s: self._service_env(s, kafka, admin_url) for s in SERVICES}
+        self._envs = envs
         try:
             self._migrate(envs, admin_url)
             say("✓ migrations (capture, verify, score, router)")
+            if kafka.broker is not None:
+                if last_broker_since is not None:
+                    say(
+                        "… the last run's broker is gone with its topics: each service sends "
+                        f"again what it published since {last_broker_since:%Y-%m-%d %H:%M:%S} UTC"
+                    )
+                    self._redrive(last_broker_since)
+                self._write_broker_since()
             infra_pids = {"postgres": pg.pid}
             if kafka.broker is not None:
                 infra_pids["tansu"] = kafka.broker.pid
@@ -338,10 +363,80 @@ class _Launch:
                 )
             time.sleep(0.2)
 
+    @property
+    def broker_since_file(self) -> Path:
+        """When the broker this run started began (ISO 8601, UTC): the next run (or this
+        one, when the broker crashes) re-drives what every service published since then."""
+        return self.o.state_dir / "broker-since"
+
+    def _read_broker_since(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.broker_since_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def _write_broker_since(self) -> None:
+        if self._broker_since is not None:
+            self.broker_since_file.write_text(self._broker_since.isoformat() + "\n")
+
+    def _redrive(self, since: datetime) -> None:
+        """``leadflow-<service> redrive --since`` for every service, side by side (what each
+        printed goes to the terminal); a failure is reported, not fatal."""
+        children = [
+            spawn(
+                f"{service}-redrive",
+                service_command(service, "redrive", "--since", since.isoformat()),
+                self._envs[service],
+                self.o.log_dir / f"{service}-redrive.log",
+                cwd=self.o.repo,
+            )
+            for service in SERVICES
+        ]
+        for child in children:
+            code = child.process.wait()
+            said = log_tail(child.log_path, 3).strip()
+            if code == 0:
+                say(f"✓ {said.splitlines()[0] if said else child.name}")
+            else:
+                typer.echo(
+                    f"! {child.name} failed ({child.describe_exit()}): {said}",
+                    err=True,
+                )
+
+    def _restart_broker(self, broker: Child) -> None:
+        """The broker exited: its topics are gone. Stop the consumers, start a new broker on
+        the same port, re-drive what every service published to the old one, then start the
+        consumers again (they create their topics and join their groups anew)."""
+        since = self._broker_since or datetime.now(UTC)
+        typer.echo(
+            f"✗ the broker exited unexpectedly ({broker.describe_exit()}); its topics went "
+            f"with it: starting a new one, then each service sends again what it published "
+            f"since {since:%H:%M:%S} UTC",
+            err=True,
+        )
+        consumers = [c for c in self.children if c.name.endswith("-consumer")]
+        stop_children(consumers)
+        for child in consumers:
+            self.children.remove(child)
+        self.watched.remove(broker)
+        new = start_tansu(self.stack, port=self.o.kafka_port, log_dir=self.o.log_dir, again=True)
+        self.watched.append(new)
+        self._broker_since = datetime.now(UTC)
+        self._infra_pids["tansu"] = new.pid
+        say(f"✓ broker started again (pid {new.pid})")
+        self._redrive(since)
+        self._write_broker_since()
+        for child in consumers:
+            argv, env = self._recipes[child.name]
+            self._spawn(child.name, argv, env, again=True)
+        self._write_pids()
+        say(f"✓ consumers started again ({', '.join(c.name for c in consumers)})")
+
     def _supervise(self) -> int:
         """Until Ctrl-C: a service process that exits is started again (after 1 s, then
         twice as long each time, up to 30 s; the count starts over once it has run a
-        minute). The broker keeps everything in memory: when it exits, everything stops."""
+        minute); a broker this run started that exits is started again, its topics
+        re-driven from the outboxes."""
         try:
             while True:
                 self.signals.check()
@@ -370,10 +465,13 @@ class _Launch:
         return child
 
     def _tend_children(self) -> None:
-        """Restart the service processes that exited, when their time comes."""
-        for child in self.watched:
+        """Restart the service processes that exited, when their time comes, and the
+        broker at once."""
+        for child in list(self.watched):
             if child.returncode is not None:
-                raise ChildExited(child)
+                if child.name != "tansu":
+                    raise ChildExited(child)
+                self._restart_broker(child)
         now = time.monotonic()
         for child in [c for c in self.children if c.returncode is not None]:
             self.children.remove(child)
@@ -421,6 +519,8 @@ class _Launch:
         # confirmation mails (double opt-in) wait for an SMTP server here; see the banner
         env.setdefault("LEADFLOW_SMTP_PORT", str(SMTP_PORT))
         env.setdefault("LEADFLOW_KAFKA_SESSION_TIMEOUT_MS", str(self.o.session_timeout_ms))
+        if kafka.broker is not None:  # an in-memory broker: keep what was sent to it
+            env.setdefault("LEADFLOW_OUTBOX_RETENTION_S", str(OUTBOX_RETENTION_S))
         # score's rules: made live on a database with none live yet (see the README)
         env.setdefault(
             "LEADFLOW_SCORE_RULES_FILE",

@@ -49,6 +49,7 @@ def intake_api(runtime: Runtime[CaptureSettings]) -> Api:
         admission=Admission(
             bound_s=settings.commit_deadline_ms / 1000,
             max_waiting=settings.commit_queue_max,
+            max_batch=settings.commit_batch_max,
             slots=settings.commit_flushes,
         ),
     )

@@ -1,5 +1,5 @@
-"""The router's part of the configuration file (regions, reps, partners and the routing
-policy), and keeping the stored ones in step with it."""
+"""The router's part of the configuration file (regions, reps, partners, the routing policy,
+the SLAs), and keeping the stored ones in step with it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from leadflow_router.policy.domain import RoutingPolicy
 from leadflow_router.policy.repository import PolicyRepository
 from leadflow_router.reps.domain import Rep
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.sla.domain import Sla
 from leadflow_router.territories import NAME_PATTERN, countries, expand
 from leadflow_shared.uow import UnitOfWork
 
@@ -29,6 +30,7 @@ class RouterConfig(BaseModel):
     reps: tuple[Rep, ...] = ()
     partners: tuple[Partner, ...] = ()
     routing: RoutingPolicy = Field(default_factory=RoutingPolicy)
+    sla: Sla = Field(default_factory=Sla)
 
     @field_validator("regions")
     @classmethod
@@ -85,6 +87,13 @@ class RouterConfig(BaseModel):
             unknown = sorted(set(rule.reps) - rep_ids)
             if unknown:
                 raise ValueError(f"rule {rule.name}: no reps {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _sla_names_configured_people(self) -> RouterConfig:
+        unknown = self.sla.unknown({r.id for r in self.reps}, {p.id for p in self.partners})
+        if unknown:
+            raise ValueError(f"sla: minutes for reps or partners not configured: {unknown}")
         return self
 
 

@@ -25,7 +25,10 @@ async def sync_configured(
     """Upsert every item (by id); items no longer configured are deactivated, and the
     state routing keeps beside the configured columns survives (and what the admin API
     set beside them)."""
-    rows = [item.model_dump(mode="json") for item in items]
+    rows = [
+        {k: v for k, v in item.model_dump(mode="json").items() if k in table.c}  # its columns
+        for item in items
+    ]
     if rows:
         stmt = pg_insert(table).values(rows)
         updates = {k: stmt.excluded[k] for k in rows[0] if k != "id"}

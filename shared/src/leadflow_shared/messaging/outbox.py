@@ -78,6 +78,18 @@ class Outbox:
         )
         self.delete_sql = f"DELETE FROM {name} WHERE id = ANY($1::bigint[])"
         self.mark_sql = f"UPDATE {name} SET published_at = now() WHERE id = ANY($1::bigint[])"
+        # Published rows kept by a retention, sent again (a broker that lost its data):
+        # waiting once more, oldest first, they go out before anything newer. Walked by id
+        # range (the primary key), as published_at has no index.
+        self.ids_sql = f"SELECT min(id), max(id), clock_timestamp() FROM {name}"
+        self.redrive_sql = (
+            f"WITH again AS (UPDATE {name} SET published_at = NULL "
+            "WHERE id >= $1 AND id < $2 AND published_at >= $3 AND published_at < $4 "
+            "RETURNING 1) SELECT count(*) FROM again"
+        )
+        self.oldest_kept_sql = (
+            f"SELECT published_at FROM {name} WHERE published_at IS NOT NULL ORDER BY id LIMIT 1"
+        )
         self.prune_sql = (
             f"DELETE FROM {name} WHERE id IN (SELECT id FROM {name} "
             "WHERE published_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2)"

@@ -1,10 +1,14 @@
 """Pruning the messaging tables: inbox rows past the time a redelivery can come (their
 retention), and outbox rows kept as published past theirs. Deleted in chunks, each its own
-short transaction, so that pruning never holds locks for long."""
+short transaction, so that pruning never holds locks for long.
+
+Re-driving: the outbox rows kept as published since a time are made waiting again, so the
+relay sends them once more (to a broker that lost its data); in chunks too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from leadflow_shared.db import Database
 from leadflow_shared.messaging.inbox import Inbox
@@ -47,3 +51,28 @@ async def _in_chunks(db: Database, sql: str, retention_s: float, chunk: int) -> 
         removed += n
         if n < chunk:
             return removed
+
+
+@dataclass(frozen=True)
+class Redriven:
+    rows: int  # published rows made waiting again
+    kept_since: datetime | None  # the oldest published row still kept before (None: none)
+
+
+async def redrive(db: Database, outbox: Outbox, since: datetime, chunk: int = CHUNK) -> Redriven:
+    """Make every outbox row published at or after ``since`` (and before this call) wait
+    again for the relay, which sends them once more, oldest first. Consumers drop what they
+    handled already (their inbox); readers of the topics see those events twice."""
+    async with db.driver_connection() as conn:
+        kept_since = await conn.fetchval(outbox.oldest_kept_sql)
+        first, last, began = await conn.fetchrow(outbox.ids_sql)
+    rows = 0
+    if first is None:
+        return Redriven(rows, kept_since)
+    for start in range(first, last + 1, chunk):
+        async with db.driver_connection() as conn:
+            n = int(await conn.fetchval(outbox.redrive_sql, start, start + chunk, since, began))
+            if n:
+                await conn.execute("SELECT pg_notify($1, '')", outbox.channel)
+        rows += n
+    return Redriven(rows, kept_since)

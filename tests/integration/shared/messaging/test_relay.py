@@ -1,6 +1,7 @@
 """The outbox relay publishes staged events in order, woken by Postgres notifications; it
 waits out a broker outage, survives losing its listening connection, and keeps published
-rows only as long as asked."""
+rows only as long as asked; `redrive` sends the kept ones again to a broker that lost
+its data."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from leadflow_capture.service import SERVICE as CAPTURE
 from leadflow_capture.settings import CaptureSettings
@@ -23,6 +25,7 @@ from leadflow_shared.events import LeadFeedback, Topics, new_envelope_fields
 from leadflow_shared.events.v1 import Assignee, LeadFeedbackData
 from leadflow_shared.messaging.outbox import Outbox, Outgoing
 from leadflow_shared.messaging.pruning import prune
+from leadflow_shared.service.cli import command_line
 from leadflow_shared.uow import UnitOfWork
 from tests.conftest import Infra
 from tests.infra import free_port
@@ -225,3 +228,63 @@ async def test_published_rows_are_kept_for_the_retention_then_pruned(
     assert [row.event_id for row in await outbox_rows(capture_db, old + recent)] == [
         recent[0].event.id
     ]
+
+
+async def test_redrive_sends_the_kept_events_again_to_a_broker_that_lost_its_data(
+    infra_env: Infra, capture_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lost, fresh = TansuBroker(port=free_port()), TansuBroker(port=free_port())
+    settings = infra_env.settings(
+        CaptureSettings,
+        "capture",
+        kafka_bootstrap_servers=lost.bootstrap_servers,
+        consumer_http_port=free_port(),
+        outbox_retention_s=86_400,
+    )
+    lead = uuid.uuid4()
+    older, recent = [feedback(lead, 0)], [feedback(lead, 1), feedback(lead, 2)]
+    stop = asyncio.Event()
+    lost.start()
+    worker = asyncio.create_task(CAPTURE.run_consumer(settings, stop))
+    try:
+        await stage(capture_db, older + recent)
+        got = await wait_for_events(lost.bootstrap_servers, [Topics.FEEDBACK], {lead}, settle_s=0.5)
+        assert len(got[lead]) == 3
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, timeout=30)
+        lost.stop()  # its topics go with it
+    async with capture_db.driver_connection() as conn:
+        await conn.execute(
+            "UPDATE outbox SET published_at = now() - interval '2 hours' WHERE event_id = $1",
+            older[0].event.id,
+        )
+
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", infra_env.service_url("capture"))
+    monkeypatch.setenv("LEADFLOW_IP_HASH_SALT", "test-salt-0123456789")
+    monkeypatch.setenv("LEADFLOW_OUTBOX_RETENTION_S", "86400")
+    runner = CliRunner()
+    bad = await asyncio.to_thread(runner.invoke, command_line(CAPTURE), ["redrive", "--since", "x"])
+    assert bad.exit_code == 2 and "neither a span" in bad.output
+    result = await asyncio.to_thread(
+        runner.invoke, command_line(CAPTURE), ["redrive", "--since", "1h"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "capture: " in result.output and "wait in the outbox again" in result.output
+    assert await still_in_outbox(capture_db, recent) == 2  # the last hour's, not the older
+    assert await still_in_outbox(capture_db, older) == 0
+
+    fresh.start()
+    stop = asyncio.Event()
+    again = settings.model_copy(update={"kafka_bootstrap_servers": fresh.bootstrap_servers})
+    worker = asyncio.create_task(CAPTURE.run_consumer(again, stop))
+    try:
+        got = await wait_for_events(
+            fresh.bootstrap_servers, [Topics.FEEDBACK], {lead}, settle_s=0.5
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, timeout=30)
+        fresh.stop()
+    assert sorted(e.id for e in got[lead]) == sorted(m.event.id for m in recent)
+    assert await still_in_outbox(capture_db, recent) == 0

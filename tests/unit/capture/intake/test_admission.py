@@ -54,11 +54,11 @@ def test_before_any_flush_only_the_queue_cap_refuses() -> None:
 def test_a_request_is_refused_when_the_queue_ahead_would_take_it_past_the_bound() -> None:
     clock = FakeClock()
     a = admission(clock)
-    flush(a, clock, items=100, seconds=0.1)  # 1 ms a lead
-    assert a.item_s == pytest.approx(0.001)
-    a.admit(clock(), waiting=900)  # ~0.9 s ahead: in time
+    flush(a, clock, items=100, seconds=0.1)  # a full flush (100 leads) in 0.1 s
+    assert a.flush_s(100) == pytest.approx(0.1)
+    a.admit(clock(), waiting=900)  # 9 full flushes ahead: ~0.9 s, in time
     with pytest.raises(Shed) as refused:
-        a.admit(clock(), waiting=1500)  # ~1.5 s ahead
+        a.admit(clock(), waiting=1500)  # 15 flushes: ~1.5 s ahead
     assert refused.value.reason == TOO_SLOW
     assert refused.value.retry_after_s == 2  # the queue's expected wait, rounded up
 
@@ -91,15 +91,47 @@ def test_flush_slots_share_the_queue() -> None:
     a.admit(clock(), waiting=1500)  # two flushes at a time: ~0.75 s
 
 
-def test_big_batches_weigh_by_their_leads_so_the_pace_follows_the_load() -> None:
+def test_the_pace_follows_the_sizes_of_the_flushes() -> None:
     clock = FakeClock()
     a = admission(clock)
     for _ in range(20):
         flush(a, clock, items=1, seconds=0.002)  # quiet: one lead a flush, 2 ms each
-    assert a.item_s == pytest.approx(0.002)
+    assert a.flush_s(1) == pytest.approx(0.002)
+    assert a.flush_s(100) == pytest.approx(0.2)  # no bigger flush seen: in proportion
     flush(a, clock, items=100, seconds=0.02)  # the first full batch of a burst
-    assert a.item_s < 0.0005
-    a.admit(clock(), waiting=1000)  # what the quiet pace would have refused
+    # a fixed part and a part per lead, from flushes of both sizes
+    assert a.flush_s(1) == pytest.approx(0.002, rel=0.1)
+    assert a.flush_s(100) == pytest.approx(0.02, rel=0.1)
+    a.admit(clock(), waiting=1000)  # 10 flushes of ~20 ms: what the quiet pace refused
+
+
+def test_a_slow_small_flush_does_not_refuse_a_queue_the_next_flush_takes() -> None:
+    clock = FakeClock()
+    a = admission(clock)
+    for _ in range(20):
+        flush(a, clock, items=1, seconds=0.002)
+    flush(a, clock, items=1, seconds=0.4)  # one slow commit of a single lead
+    for waiting in range(100):  # a burst: all of it goes in the next flush
+        a.admit(clock(), waiting=waiting)
+    a.started(1)  # a flush of one running while the burst waits
+    for waiting in range(100):
+        a.admit(clock(), waiting=waiting)
+    with pytest.raises(Shed):  # ten flushes ahead, each as slow as it has become
+        a.admit(clock(), waiting=1000)
+
+
+def test_with_every_slot_busy_a_request_waits_for_the_first_to_end() -> None:
+    clock = FakeClock()
+    a = admission(clock, slots=2)
+    flush(a, clock, items=100, seconds=0.6)
+    a.started(100)
+    a.admit(clock(), waiting=0)  # a slot is free: at once
+    a.started(100)
+    clock.advance(0.1)
+    assert a.expected_wait(0) == pytest.approx(0.5)  # the first ends in 0.5 s
+    a.admit(clock(), waiting=199)  # two full flushes ahead: (0.5 + 0.5 + 2 * 0.6) / 2
+    with pytest.raises(Shed):  # three: (0.5 + 0.5 + 3 * 0.6) / 2 = 1.4 s
+        a.admit(clock(), waiting=300)
 
 
 def test_a_flush_running_longer_than_the_bound_refuses_everyone_new() -> None:
@@ -133,6 +165,8 @@ def test_overload_is_reported_while_a_queue_is_too_long_and_for_a_while_after_a_
 
 
 def test_settings_are_checked() -> None:
+    with pytest.raises(ValueError):
+        Admission(bound_s=1, max_waiting=1, max_batch=0)
     with pytest.raises(ValueError):
         Admission(bound_s=0, max_waiting=1)
     with pytest.raises(ValueError):

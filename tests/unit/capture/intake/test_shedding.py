@@ -21,7 +21,7 @@ def shedding(
         flush,
         max_batch=1,
         max_concurrent_flushes=1,
-        admission=Admission(bound_s=bound_s, max_waiting=max_waiting, clock=clock),
+        admission=Admission(bound_s=bound_s, max_waiting=max_waiting, max_batch=1, clock=clock),
     )
 
 
@@ -73,7 +73,9 @@ async def test_an_item_in_a_flush_gets_its_outcome_however_long_the_flush_takes(
     gate, clock = asyncio.Event(), FakeClock()
     flush = FakeFlush(gate)
     batcher = Batcher(
-        flush, max_batch=10, admission=Admission(bound_s=1.0, max_waiting=100, clock=clock)
+        flush,
+        max_batch=10,
+        admission=Admission(bound_s=1.0, max_waiting=100, max_batch=10, clock=clock),
     )
     waiters = [asyncio.create_task(batcher.submit(i)) for i in range(3)]
     await settle()
@@ -147,7 +149,7 @@ async def test_every_item_is_either_flushed_and_answered_or_refused_and_never_fl
         flush,
         max_batch=8,
         max_concurrent_flushes=1,
-        admission=Admission(bound_s=0.01, max_waiting=40),
+        admission=Admission(bound_s=0.01, max_waiting=40, max_batch=8),
     )
 
     async def caller(i: int) -> int | Shed:

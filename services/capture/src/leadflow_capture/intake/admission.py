@@ -3,19 +3,22 @@
 A request may wait at most ``bound_s`` from its arrival for the transaction that stores it
 to begin. :class:`Admission` keeps what it takes to tell, cheaply, whether it will:
 
-- how long a flush takes per item, from the flushes so far (the seconds and the items of
-  recent flushes, each an exponentially weighted average: big batches weigh by their
-  items, so the estimate follows the batch sizes that load brings);
-- how many items are in flushes that have not ended, and since when the oldest runs.
+- how long a flush of ``n`` items takes: a fixed part (a round trip, a commit) and a part
+  per item, fitted to the recent flushes (exponentially weighted averages of their sizes
+  and seconds; until flushes of different sizes have been seen, a flush takes as long as
+  the recent ones, and longer in proportion when it is bigger);
+- the flushes that have not ended: how many items each has and when it began.
 
 A new request is refused at once (:class:`Shed`) when as many requests already wait as
-``max_waiting`` allows (``queue_full``), or when the items ahead of it would, at the
-measured pace, take it past its bound (``too_slow``): the waiting ones and those in
-flushes that have not ended, shared among the flush slots. A flush that has run longer
-than the bound means the database is stuck: nobody new can be stored in time. The batcher
-refuses a request whose bound passed while it waited (``deadline``) and never takes it
-into a flush, so a refused request is never stored; one taken into a flush is answered
-with the flush's outcome, whenever that comes.
+``max_waiting`` allows (``queue_full``), or when its flush would begin past its bound
+(``too_slow``). Its flush begins once the flushes ahead of it have ended: what is left of
+the running ones, and one full flush (``max_batch`` items) for each ``max_batch`` requests
+waiting before it, shared among the flush slots. A request with fewer than ``max_batch``
+ahead goes in the next flush, however slow the last ones were. A flush that has run
+longer than the bound means the database is stuck: nobody new can be stored in time. The
+batcher refuses a request whose bound passed while it waited (``deadline``) and never
+takes it into a flush, so a refused request is never stored; one taken into a flush is
+answered with the flush's outcome, whenever that comes.
 """
 
 from __future__ import annotations
@@ -49,21 +52,25 @@ class Admission:
         *,
         bound_s: float,
         max_waiting: int,
+        max_batch: int = 100,
         slots: int = 1,
         smoothing: float = 0.2,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if bound_s <= 0 or max_waiting < 1 or slots < 1 or not 0 < smoothing <= 1:
-            raise ValueError("bound_s > 0, max_waiting ≥ 1, slots ≥ 1, 0 < smoothing ≤ 1")
+        if bound_s <= 0 or max_waiting < 1 or max_batch < 1 or slots < 1 or not 0 < smoothing <= 1:
+            raise ValueError(
+                "bound_s > 0, max_waiting ≥ 1, max_batch ≥ 1, slots ≥ 1, 0 < smoothing ≤ 1"
+            )
         self.bound_s = bound_s
         self.max_waiting = max_waiting
+        self.max_batch = max_batch
         self.slots = slots
         self.smoothing = smoothing
         self.clock = clock
-        self._seconds = 0.0  # weighted averages of a flush's seconds and items
-        self._items = 0.0
-        self._in_flight = 0  # items in flushes that have not ended
-        self._running: list[float] = []  # when each such flush began
+        # weighted averages over the flushes: items, seconds, items squared, items times seconds
+        self._n = self._t = self._nn = self._nt = 0.0
+        self._flushes = 0
+        self._running: list[tuple[float, int]] = []  # each unended flush: began, items
         self._last_shed = -math.inf
         self.shed_count = 0
 
@@ -72,36 +79,44 @@ class Admission:
     def started(self, items: int) -> float:
         """A flush of ``items`` begins; returns its start for :meth:`finished`."""
         began = self.clock()
-        self._in_flight += items
-        self._running.append(began)
+        self._running.append((began, items))
         return began
 
     def finished(self, began: float, items: int) -> None:
         """A flush of ``items`` that began at ``began`` has ended (stored or failed)."""
         seconds = self.clock() - began
-        self._in_flight -= items
-        self._running.remove(began)
-        if self._items == 0.0:
-            self._seconds, self._items = seconds, float(items)
-        else:
-            a = self.smoothing
-            self._seconds += a * (seconds - self._seconds)
-            self._items += a * (items - self._items)
+        self._running.remove((began, items))
+        a = 1.0 if self._flushes == 0 else self.smoothing
+        self._flushes += 1
+        self._n += a * (items - self._n)
+        self._t += a * (seconds - self._t)
+        self._nn += a * (items * items - self._nn)
+        self._nt += a * (items * seconds - self._nt)
 
     # --- deciding ------------------------------------------------------------------
 
-    @property
-    def item_s(self) -> float:
-        """Seconds a flush takes per item, as measured (0 before the first flush)."""
-        return self._seconds / self._items if self._items else 0.0
+    def flush_s(self, items: int) -> float:
+        """How long a flush of ``items`` takes, as measured (0 before the first flush)."""
+        if self._flushes == 0:
+            return 0.0
+        spread = self._nn - self._n * self._n  # the variance of the flushes' sizes
+        if spread > 0.01 * self._n * self._n:
+            per_item = max(0.0, (self._nt - self._n * self._t) / spread)
+            fixed = max(0.0, self._t - per_item * self._n)
+            return fixed + per_item * items
+        return self._t * max(1.0, items / self._n)
 
     def expected_wait(self, waiting: int, now: float | None = None) -> float:
         """How long a request arriving now would wait for its flush to begin, with
         ``waiting`` requests ahead of it in the queue."""
         now = self.clock() if now is None else now
-        wait = (waiting + self._in_flight) * self.item_s / self.slots
+        left = [max(0.0, self.flush_s(items) - (now - began)) for began, items in self._running]
+        full_ahead = waiting // self.max_batch
+        wait = (sum(left) + full_ahead * self.flush_s(self.max_batch)) / self.slots
+        if len(left) >= self.slots:  # no slot free: at least until the first one ends
+            wait = max(wait, min(left))
         if self._running:
-            stuck_for = now - self._running[0]
+            stuck_for = now - self._running[0][0]
             if stuck_for >= self.bound_s:
                 wait = max(wait, stuck_for)
         return wait

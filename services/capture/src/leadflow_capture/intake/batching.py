@@ -54,6 +54,10 @@ class Batcher(Generic[T, R]):
     ) -> None:
         if max_batch < 1 or max_concurrent_flushes < 1 or max_wait_ms < 0:
             raise ValueError("max_batch and max_concurrent_flushes must be ≥ 1, max_wait_ms ≥ 0")
+        if admission is not None and (
+            admission.max_batch != max_batch or admission.slots != max_concurrent_flushes
+        ):
+            raise ValueError("the admission must count the batcher's max_batch and flush slots")
         self._flush = flush
         self.max_batch = max_batch
         self.max_wait_s = max_wait_ms / 1000

@@ -12,6 +12,7 @@ from leadflow_router.answers.handlers import accept, reject
 from leadflow_router.answers.schemas import RejectedOut, RejectIn
 from leadflow_router.assignments.schemas import AssignmentOut
 from leadflow_router.keys.guard import CallerOf, keyed_router
+from leadflow_router.sla.domain import Sla
 from leadflow_shared.ports import Clock
 from leadflow_shared.service import Runtime
 from leadflow_shared.service.app import UoW
@@ -26,6 +27,7 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 def router(runtime: Runtime[Any]) -> APIRouter:
     api = keyed_router(runtime, tags=["answers"], responses=_REFUSALS)
     clock = runtime.port("clock", Clock)
+    sla = runtime.port("sla", Sla)
 
     @api.post("/v1/assignments/{lead_id}/accept")
     async def accept_lead(lead_id: uuid.UUID, uow: UoW, caller: CallerOf) -> AssignmentOut:
@@ -42,9 +44,10 @@ def router(runtime: Runtime[Any]) -> APIRouter:
         who rejected it: another partner whose territory has its country, else (hot or SQL)
         the next rep in the rotation with room, else the sales queue; a cold or warm lead
         no partner takes is nurtured. The new ``lead.routed`` has ``attempt`` counted on
-        and ``previous`` naming who rejected it."""
+        and ``previous`` naming who rejected it; the next rep or partner has the SLA's
+        minutes to accept it."""
         reason = body.reason if body else None
-        rejected_by, moved = await reject(uow, lead_id, caller, reason, clock.now())
+        rejected_by, moved = await reject(uow, lead_id, caller, reason, clock.now(), sla)
         return RejectedOut.of(rejected_by, moved)
 
     return api

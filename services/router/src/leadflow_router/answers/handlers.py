@@ -16,6 +16,7 @@ from leadflow_router.keys.domain import Caller, not_yours
 from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.policy.repository import PolicyRepository
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.sla.domain import NO_SLA, Sla
 from leadflow_router.territories import language_of
 from leadflow_shared.events.v1 import Assignee
 from leadflow_shared.uow import UnitOfWork
@@ -54,13 +55,19 @@ async def accept(uow: UnitOfWork, lead_id: uuid.UUID, caller: Caller, now: datet
 
 
 async def reject(
-    uow: UnitOfWork, lead_id: uuid.UUID, caller: Caller, reason: str | None, now: datetime
+    uow: UnitOfWork,
+    lead_id: uuid.UUID,
+    caller: Caller,
+    reason: str | None,
+    now: datetime,
+    sla: Sla = NO_SLA,
 ) -> tuple[Assignee, Assignment]:
     """The assignee rejects the lead: a rep's place is freed, ``lead.feedback`` (rejected)
     published, and the lead routed again without anyone who rejected it (see
     ``assignments.domain.rerouting``), published as a new ``lead.routed`` with the attempt
-    counted on and the one who rejected it as ``previous``. Returns who rejected it and
-    where it went."""
+    counted on and the one who rejected it as ``previous``; its next rep or partner has
+    until the deadline ``sla`` sets to accept it. Returns who rejected it and where it
+    went."""
     async with uow:
         found = await _answerable(uow, lead_id, caller)
         lead = found.lead()
@@ -100,9 +107,11 @@ async def reject(
             lead,
             decision,
             now,
+            why="rejected",
             previous=previous,
             declined_by=declined,
             turns=rep_turns([decision], now),
+            sla=sla,
         )
         await partners.take_turns(partner_turns([decision], now))
         await uow.commit()

@@ -16,6 +16,7 @@ from leadflow_router.assignments.domain.routing import (
     rep_turns,
     route_all,
 )
+from leadflow_router.assignments.history import HistoryRepository, Routing
 from leadflow_router.assignments.publishing import publish_decision
 from leadflow_router.assignments.repository import AssignmentRepository, NewAssignment
 from leadflow_router.companies.domain import company_domain
@@ -24,6 +25,7 @@ from leadflow_router.partners.repository import PartnerRepository
 from leadflow_router.policy.domain import RoutingPolicy
 from leadflow_router.policy.repository import PolicyRepository
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.sla.domain import NO_SLA, Sla
 from leadflow_router.territories import language_of
 from leadflow_shared.events import LeadScored
 from leadflow_shared.events.envelope import first_per_lead
@@ -34,14 +36,17 @@ from leadflow_shared.uow import UnitOfWork
 log = get_logger(__name__)
 
 
-async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: Clock) -> None:
+async def route_leads(
+    uow: UnitOfWork, events: Sequence[LeadScored], *, clock: Clock, sla: Sla = NO_SLA
+) -> None:
     """Decide who gets each scored lead of a batch, in order; publish ``lead.routed`` (and
     ``lead.offered`` on the partner's topic). A lead routed before, under another event id,
-    is never routed twice. Set-based: one statement each to read the routing policy, lock the
-    reps, count the capped reps' leads of the day (after the lock: every assignment
-    committed before it counts), lock the partners, find the leads routed before and where
-    their people's first leads went, record the assignments and the reps' and partners'
-    turns (and, when the policy asks, read and record who has each company)."""
+    is never routed twice. A lead given to a rep or partner must be accepted by the deadline
+    ``sla`` sets. Set-based: one statement each to read the routing policy, lock the reps,
+    count the capped reps' leads of the day (after the lock: every assignment committed
+    before it counts), lock the partners, find the leads routed before and where their
+    people's first leads went, record the assignments, their history and the reps' and
+    partners' turns (and, when the policy asks, read and record who has each company)."""
     now = clock.now()
     assignments = AssignmentRepository(uow)
     reps = RepRepository(uow)
@@ -59,12 +64,13 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     held = await companies.owners([i.company for i in inputs if i.company] if by_company else [])
     decisions = route_all(inputs, states, offered, now, known, policy=policy, companies=held)
     details = [_details(e, i.segment) for e, i in zip(fresh, inputs, strict=True)]
+    deadlines = [sla.answer_by(d, now) for d in decisions]
     stored = await assignments.add_new(
         [
             NewAssignment(
-                e.lead_id, d, e.data.temperature, e.data.status, e.data.lead.contact.country, x
+                e.lead_id, d, e.data.temperature, e.data.status, e.data.lead.contact.country, x, by
             )
-            for e, d, x in zip(fresh, decisions, details, strict=True)
+            for e, d, x, by in zip(fresh, decisions, details, deadlines, strict=True)
         ]
     )
     kept = [d if e.lead_id in stored else None for e, d in zip(fresh, decisions, strict=True)]
@@ -72,6 +78,13 @@ async def route_leads(uow: UnitOfWork, events: Sequence[LeadScored], *, clock: C
     await partners.take_turns(partner_turns(kept, now, routed=decisions))
     if by_company:
         await companies.record(company_owners(inputs, kept, now))
+    await HistoryRepository(uow).add(
+        [
+            Routing(e.lead_id, 1, "routed", d, now, answer_by=by)
+            for e, d, by in zip(fresh, kept, deadlines, strict=True)
+            if d is not None
+        ]
+    )
     for event, decision, lead in zip(fresh, kept, details, strict=True):
         if decision is not None:
             log.debug(

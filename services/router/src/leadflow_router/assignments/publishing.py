@@ -1,7 +1,8 @@
 """Publishing a routing decision: ``lead.routed`` on ``leads.routed.v1``, and ``lead.offered``
 on the partner's own topic when a partner gets the lead. The stage's first routing and every
 later one (a claim, a rejection) publish through here, so the events keep one shape; a later
-one moves the assignment on through :func:`hand_on`."""
+one moves the assignment on through :func:`hand_on`, which also records it in the lead's
+history."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from datetime import datetime
 from leadflow_router import NAME
 from leadflow_router.assignments.domain.details import LeadDetails, RoutedLead
 from leadflow_router.assignments.domain.routing import Decision, RepTurn
+from leadflow_router.assignments.history import HistoryRepository, Routing, Why
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.reps.repository import RepRepository
+from leadflow_router.sla.domain import NO_SLA, Sla
+from leadflow_router.webhooks.staging import deliver_offers
 from leadflow_shared.events import (
     Assignee,
     Envelope,
@@ -74,6 +78,7 @@ def publish_decision(
             ),
         )
         uow.publish(Topics.partner(decision.assignee_id), offered)
+        deliver_offers(uow)  # and to the partner's webhook, if it has one
 
 
 async def hand_on(
@@ -83,18 +88,25 @@ async def hand_on(
     decision: Decision,
     now: datetime,
     *,
+    why: Why,
     previous: Assignee,
     declined_by: tuple[str, ...],
     turns: Mapping[str, RepTurn],
+    sla: Sla = NO_SLA,
 ) -> Assignment:
-    """Move a routed lead on to ``decision`` (a claim, a rejection): the assignment with the
-    attempt counted on, the reps' turns, and a new ``lead.routed`` naming ``previous``.
-    Returns the assignment as it is now."""
+    """Move a routed lead on to ``decision`` (``why``: a claim, a rejection, an expired
+    SLA): the assignment with the attempt counted on and its new deadline under ``sla``, the
+    reps' turns, the routing in the lead's history, and a new ``lead.routed`` naming
+    ``previous``. Returns the assignment as it is now."""
     attempt = found.attempt + 1
+    answer_by = sla.answer_by(decision, now)
     await AssignmentRepository(uow).move(
-        found.lead_id, decision, now, attempt=attempt, declined_by=declined_by
+        found.lead_id, decision, now, attempt=attempt, declined_by=declined_by, answer_by=answer_by
     )
     await RepRepository(uow).take_turns(turns)
+    await HistoryRepository(uow).add(
+        [Routing(found.lead_id, attempt, why, decision, now, previous, answer_by)]
+    )
     publish_decision(
         uow,
         found.lead_id,
@@ -113,4 +125,5 @@ async def hand_on(
         attempt=attempt,
         accepted_at=None,
         declined_by=declined_by,
+        answer_by=answer_by,
     )

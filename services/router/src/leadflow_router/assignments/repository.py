@@ -29,6 +29,7 @@ class NewAssignment:
     status: LifecycleStatus
     country: str | None
     details: LeadDetails
+    answer_by: datetime | None = None  # by when its rep or partner must accept it
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Assignment:
     country: str | None = None
     declined_by: tuple[str, ...] = ()
     details: LeadDetails | None = None  # None for leads routed before details were kept
+    answer_by: datetime | None = None  # by when its assignee must accept it (the SLA)
 
     def lead(self) -> RoutedLead | None:
         """The lead as routing it again sees it (None: routed before details were kept)."""
@@ -71,6 +73,7 @@ _ADD = insert_unnest(
         "status": "text",
         "country": "text",
         "details": "json",
+        "answer_by": "timestamptz",
     },
     "ON CONFLICT (lead_id) DO NOTHING RETURNING lead_id",
 )
@@ -86,6 +89,18 @@ WHERE assignee_kind = 'queue' AND assignee_id = $1 AND closed_at IS NULL
   AND details IS NOT NULL AND country = ANY($2::text[]) AND NOT ($3 = ANY(declined_by))
 ORDER BY CASE temperature WHEN 'hot' THEN 0 WHEN 'warm' THEN 1 ELSE 2 END, routed_at, lead_id
 LIMIT 1
+FOR UPDATE SKIP LOCKED
+"""
+# Open assignments nobody accepted by their deadline, the most overdue first: locked, and
+# skipped by another run (or an answer) holding them. Kept to the partial index on
+# answer_by (its predicate repeated here).
+EXPIRED = f"""
+SELECT * FROM {assignments.fullname}
+WHERE answer_by <= $1
+  AND answer_by IS NOT NULL AND accepted_at IS NULL AND closed_at IS NULL
+  AND details IS NOT NULL
+ORDER BY answer_by, lead_id
+LIMIT $2
 FOR UPDATE SKIP LOCKED
 """
 
@@ -110,6 +125,7 @@ def _assignment(row: Any) -> Assignment:
         country=row["country"],
         declined_by=tuple(row["declined_by"]),
         details=LeadDetails.model_validate(details) if details is not None else None,
+        answer_by=row["answer_by"],
     )
 
 
@@ -145,6 +161,7 @@ class AssignmentRepository:
             [r.status for r in routed],
             [r.country for r in routed],
             [r.details.model_dump_json() for r in routed],
+            [r.answer_by for r in routed],
         )
 
     async def get(self, lead_id: uuid.UUID, *, lock: bool = False) -> Assignment | None:
@@ -164,6 +181,12 @@ class AssignmentRepository:
         )
         return None if row is None else _assignment(row)
 
+    async def expired(self, now: datetime, limit: int) -> list[Assignment]:
+        """Up to ``limit`` open assignments nobody accepted by their deadline, locked (see
+        EXPIRED)."""
+        rows = await (await self.uow.driver()).fetch(EXPIRED, now, limit)
+        return [_assignment(r) for r in rows]
+
     async def move(
         self,
         lead_id: uuid.UUID,
@@ -172,8 +195,10 @@ class AssignmentRepository:
         *,
         attempt: int,
         declined_by: Sequence[str],
+        answer_by: datetime | None = None,
     ) -> None:
-        """The lead goes to ``decision``'s assignee: a new routing, not yet accepted."""
+        """The lead goes to ``decision``'s assignee: a new routing, not yet accepted (by
+        ``answer_by``, when it has a deadline)."""
         await self.uow.session.execute(
             sa.update(assignments)
             .where(assignments.c.lead_id == lead_id)
@@ -187,6 +212,7 @@ class AssignmentRepository:
                 accepted_at=None,
                 outcome=None,
                 declined_by=list(declined_by),
+                answer_by=answer_by,
             )
         )
 

@@ -34,5 +34,36 @@ assignments = sa.Table(
     sa.Column("attempt", sa.Integer, nullable=False, server_default="1"),
     sa.Column("accepted_at", sa.DateTime(timezone=True)),
     sa.Column("declined_by", ARRAY(sa.Text), nullable=False, server_default="{}"),
+    # by when its rep or partner must accept it (the SLA, see ``sla``); None: no deadline
+    # (a queue, nurture, a claim, or no SLA configured). Kept here so it outlives a restart.
+    sa.Column("answer_by", sa.DateTime(timezone=True)),
     sa.Index(None, "assignee_kind", "assignee_id"),
+    # the SLA chore's look-up: only the open, unanswered assignments that have a deadline
+    sa.Index(
+        "ix_assignments_answer_by_open",
+        "answer_by",
+        postgresql_where=sa.text(
+            "answer_by IS NOT NULL AND accepted_at IS NULL AND closed_at IS NULL"
+        ),
+    ),
+)
+
+# Every routing of every lead, the first and each later one (a claim, a rejection, an SLA
+# that ran out): the audit's history. ``trace`` is the decision as ``history.trace_of``
+# serialises it (the rotation's credits, the reps considered and why each was skipped).
+routings = sa.Table(
+    "routings",
+    metadata,
+    sa.Column("lead_id", sa.Uuid, primary_key=True),
+    sa.Column("attempt", sa.Integer, primary_key=True),
+    sa.Column("assignee_kind", sa.Text, nullable=False),
+    sa.Column("assignee_id", sa.Text, nullable=False),
+    sa.Column("previous_kind", sa.Text),
+    sa.Column("previous_id", sa.Text),
+    sa.Column("why", sa.Text, nullable=False),  # routed | claimed | rejected | sla-expired
+    sa.Column("rule_path", sa.JSON, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("trace", sa.JSON, nullable=False),
+    sa.Column("answer_by", sa.DateTime(timezone=True)),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
 )

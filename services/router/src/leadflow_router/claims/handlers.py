@@ -61,6 +61,7 @@ async def claim(uow: UnitOfWork, rep_id: str, caller: Caller, now: datetime) -> 
             lead,
             decision,
             now,
+            why="claimed",
             previous=Assignee(kind=found.decision.kind, id=found.decision.assignee_id),
             declined_by=found.declined_by,
             turns={rep_id: RepTurn(1, now)},

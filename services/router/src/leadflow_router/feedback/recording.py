@@ -1,6 +1,7 @@
 """Recording one report about a lead: a row in the feedback table and ``lead.feedback`` on
 ``leads.feedback.v1`` (which score listens to), in the caller's unit of work. The feedback
-endpoint, accepting and rejecting all report through here."""
+endpoint, accepting and rejecting all report through here; a first touch or a conversion is
+recorded as the lead's lead time too."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from leadflow_router import NAME
+from leadflow_router.feedback.lead_time import record_lead_time
 from leadflow_router.feedback.tables import feedback
 from leadflow_shared.events import Topics, new_envelope_fields
 from leadflow_shared.events.v1 import Assignee, FeedbackOutcome, LeadFeedback, LeadFeedbackData
@@ -34,6 +36,7 @@ async def record_feedback(
             reported_at=now,
         )
     )
+    await record_lead_time(uow, lead_id, outcome, assignee, now)
     uow.publish(
         Topics.FEEDBACK,
         LeadFeedback(

@@ -13,5 +13,5 @@ router = APIRouter(tags=["partners"])
 
 @router.get("/v1/partners")
 async def get_partners(uow: UoW) -> list[PartnerOut]:
-    """Every partner reseller and its territories."""
-    return [PartnerOut.of(p) for p in await list_partners(uow)]
+    """Every partner reseller, its territories, and its webhook's health."""
+    return [PartnerOut.of(p, health) for p, health in await list_partners(uow)]

@@ -20,3 +20,21 @@ partners = sa.Table(
     sa.Column("credit", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("last_offered_at", sa.DateTime(timezone=True), nullable=True),
 )
+
+# A partner's webhook (from the configuration file) and the health router keeps of it.
+# ``secret`` is the file's own secret; ``secret_env`` names the consumer's environment
+# variable that holds it instead (its value is never stored).
+partner_webhooks = sa.Table(
+    "partner_webhooks",
+    metadata,
+    sa.Column("partner_id", sa.Text, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("secret", sa.Text, nullable=True),
+    sa.Column("secret_env", sa.Text, nullable=True),
+    sa.Column("healthy", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),  # in a row
+    sa.Column("probe_at", sa.DateTime(timezone=True), nullable=True),  # unhealthy: next try
+    sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+)

@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from leadflow_capture.intake.domain.signature import SignatureError, verify_signature
 from leadflow_capture.intake.handlers import CaptureRequest
 from leadflow_capture.intake.requests import Intake, idempotency_key, media_type, parse_lead
 from leadflow_capture.intake.schemas import LeadAccepted, LeadIn
 from leadflow_shared import asgi
 from leadflow_shared.errors import Unauthorized, Unprocessable, UnsupportedMediaType
+from leadflow_shared.signing import SignatureError, verify_signature
 
 PATH = "/v1/leads"
 REPLAYED = [("Idempotent-Replayed", "true")]

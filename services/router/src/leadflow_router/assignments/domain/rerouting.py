@@ -9,6 +9,9 @@
   their rotation; else nurture. A sales-ready lead no remaining rep can take (each declined
   it or cannot take it now) waits in the sales queue. A timed-out assignment is routed
   again the same way (:class:`routing.Again` with the assignees to leave out).
+- **An expiry**: the lead's rep or partner did not accept it within their SLA (see
+  ``leadflow_router.sla``). It goes on as after a rejection; its rule path starts with
+  ``sla-expired`` instead of ``rejected``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from leadflow_router.assignments.domain.routing import (
     DEFAULT_POLICY,
@@ -46,8 +50,8 @@ def claimed(rep: Rep, queue: str) -> Decision:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A lead whose assignee rejected it; ``declined``: the tags of everyone who rejected it
-    so far (the one now included)."""
+    """A lead whose assignee rejected it (or let its SLA run out: ``why``); ``declined``: the
+    tags of everyone who rejected it so far (the one now included)."""
 
     country: str | None
     temperature: Temperature
@@ -56,6 +60,7 @@ class Rejection:
     declined: Collection[str]
     language: str | None = None
     segment: str | None = None
+    why: Literal["rejected", "sla-expired"] = "rejected"
 
 
 def reroute(
@@ -75,8 +80,9 @@ def reroute(
             for p in (q.partner if isinstance(q, PartnerState) else q for q in partners)
         },
     }
-    said = f"{names.get(tag(kind, who), f'{kind} {who}')} rejected it"
-    again = Again(head=("rejected", tag(kind, who)), said=said, excluded=lead.declined)
+    name = names.get(tag(kind, who), f"{kind} {who}")
+    said = f"{name} rejected it" if lead.why == "rejected" else f"{name} did not accept it in time"
+    again = Again(head=(lead.why, tag(kind, who)), said=said, excluded=lead.declined)
     routing = RoutingInput(
         country=lead.country,
         temperature=lead.temperature,

@@ -9,7 +9,8 @@
    (With ``by: [person, company]`` a company's lead goes to whoever has its company's
    leads, the same way; off by default.)
 3. ``partner-territory``: a lead from a partner's territory is offered to that partner,
-   whatever its temperature; partners sharing the territory share its leads by weight.
+   whatever its temperature (unless the partner's webhook is marked unhealthy: then it is
+   skipped); partners sharing the territory share its leads by weight.
 4. ``not-sales-ready``: a lead neither hot nor SQL goes to the nurture queue.
 5. ``sales-ready``: the reps who cover the lead's country (and speak its language, and take
    its segment) share it in a weighted rotation (see ``rotation``) among those who can take
@@ -169,6 +170,7 @@ def _partner(
         s
         for s in partners
         if s.partner.active
+        and s.partner.healthy
         and country in s.partner.territories
         and (not lead.segment or not s.partner.segments or lead.segment in s.partner.segments)
         and f"partner:{s.partner.id}" not in excluded

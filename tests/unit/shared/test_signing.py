@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadflow_capture.intake.domain.signature import SignatureError, sign, verify_signature
+from leadflow_shared.signing import SignatureError, sign, verify_signature
 
 BODY = b'{"email":"a@example.com"}'
 NOW = 1_790_000_000

@@ -6,8 +6,8 @@ Every existing rep keeps today's behaviour: any language and segment, no daily c
 at work, never out of office. Every partner weighs 1 and takes every segment.
 
 Revision ID: 7d4e2b9a6c15
-Revises: 3f9a6d2c4b81
-Create Date: 2026-12-05 01:00:00
+Revises: 7d3b9e2f5a16
+Create Date: 2026-12-05 03:00:00
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7d4e2b9a6c15"
-down_revision: str | None = "3f9a6d2c4b81"
+down_revision: str | None = "7d3b9e2f5a16"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

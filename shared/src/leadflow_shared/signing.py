@@ -1,4 +1,11 @@
-"""HMAC-SHA256 webhook signatures: ``t=<unix seconds>,v1=<hex HMAC of "<t>.<raw body>">``."""
+"""HMAC-SHA256 webhook signatures, one scheme both ways: capture verifies the ones sources
+send it, router signs the offers it posts to partners.
+
+    X-Leadflow-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">
+
+The signed content is the timestamp, a dot and the body's bytes exactly as sent; the
+timestamp bounds how long a captured request could be replayed.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,21 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+SIGNATURE_HEADER = "X-Leadflow-Signature"
+
 
 class SignatureError(Exception):
     pass
 
 
+def signed_content(body: bytes, timestamp: int) -> bytes:
+    """What the HMAC covers: ``<t>.<raw body>``."""
+    return f"{timestamp}.".encode() + body
+
+
 def sign(secret: str, body: bytes, timestamp: int) -> str:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    """The signature header's value for ``body`` sent at ``timestamp``."""
+    mac = hmac.new(secret.encode(), signed_content(body, timestamp), hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={mac}"
 
 
