@@ -54,15 +54,17 @@ def assignees(published: list[Any]) -> list[str]:
 
 @asynccontextmanager
 async def team_database(infra: Infra, team: RouterConfig) -> AsyncIterator[Database]:
-    """Router's database with ``team`` as its reps and partners: a clean rotation, and no
-    open lead of earlier tests left in a queue; the example team again afterwards."""
+    """Router's database with ``team`` as its reps, partners and routing policy: clean
+    rotations, nothing the admin API set, and no open lead of earlier tests left in a queue;
+    the example team again afterwards."""
     async with infra.service_database("router") as database:
         await sync_config(database.unit_of_work(), team)
         async with database.driver_connection() as conn:
             await conn.execute(
                 "UPDATE reps SET last_assigned_at = NULL, assigned_total = 0, credit = 0,"
-                " open_leads = 0"
+                " open_leads = 0, paused = false, away = '[]'"
             )
+            await conn.execute("UPDATE partners SET credit = 0, last_offered_at = NULL")
             await conn.execute(
                 "UPDATE assignments SET closed_at = now()"
                 " WHERE assignee_kind = 'queue' AND closed_at IS NULL"

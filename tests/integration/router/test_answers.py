@@ -38,7 +38,9 @@ TEAM = RouterConfig.model_validate(
             {"id": "rep-kim", "name": "Kim", "territories": ["AU"]},
         ],
         "partners": [
-            {"id": "partner-northwind", "name": "Northwind", "territories": ["AU"]},
+            # partners sharing a territory share its leads by weight: Northwind takes four
+            # AU leads in five (the two of a batch below)
+            {"id": "partner-northwind", "name": "Northwind", "territories": ["AU"], "weight": 4},
             {"id": "partner-outback", "name": "Outback", "territories": ["AU", "NZ"]},
         ],
     }

@@ -12,6 +12,7 @@ from tests.conftest import Infra, migrate_to, off_loop
 
 BEFORE = "5c8d1e7f2a90"
 KEYS_CLAIMS_AND_ANSWERS = "3f9a6d2c4b81"
+PARTNER_WEBHOOKS = "7d3b9e2f5a16"
 
 
 async def test_assignments_made_before_are_first_routings_nobody_answered(
@@ -88,3 +89,54 @@ async def test_history_and_sla_leave_assignments_made_before_without_a_deadline(
     assert after["lead_id"] == lead_id and after["answer_by"] is None
     assert (counts["routings"], counts["lead_times"]) == (0, 0)
     assert down["lead_id"] == lead_id and "answer_by" not in dict(down) and tables == 0
+
+
+async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
+    infra_env: Infra,
+) -> None:
+    """The eligibility migration (after the webhooks one): a rep stored before it takes any
+    language and segment, has no daily cap, no hours and no time off, and is not paused; a
+    partner weighs 1; no company has an owner. Down again, the columns and the new tables
+    are gone and the rows stay."""
+    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
+    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
+    admin_url = with_database(infra_env.admin_url, name)
+    service_url = with_database(infra_env.service_url("router"), name)
+    try:
+        migrate_to("router", admin_url, service_url, PARTNER_WEBHOOKS)
+        conn = await asyncpg.connect(plain_dsn(admin_url))
+        try:
+            await conn.execute(
+                "INSERT INTO router.reps (id, name, territories, weight, capacity, active)"
+                " VALUES ('rep-ben', 'Ben', '{US}', 1, 50, true)"
+            )
+            await conn.execute(
+                "INSERT INTO router.partners (id, name, territories, active)"
+                " VALUES ('partner-nw', 'Northwind', '{AU}', true)"
+            )
+            migrate_to("router", admin_url, service_url, "head")
+            rep = await conn.fetchrow("SELECT * FROM router.reps")
+            partner = await conn.fetchrow("SELECT * FROM router.partners")
+            policies = await conn.fetchval("SELECT count(*) FROM router.routing_policy")
+            companies = await conn.fetchval("SELECT count(*) FROM router.company_owners")
+            migrate_to("router", admin_url, service_url, PARTNER_WEBHOOKS, down=True)
+            rep_down = await conn.fetchrow("SELECT * FROM router.reps")
+            partner_down = await conn.fetchrow("SELECT * FROM router.partners")
+            table = await conn.fetchval("SELECT to_regclass('router.routing_policy')::text")
+            owners = await conn.fetchval("SELECT to_regclass('router.company_owners')::text")
+        finally:
+            await conn.close()
+    finally:
+        off_loop(lambda: drop_database(infra_env.admin_url, name))
+    assert (rep["languages"], rep["segments"], rep["daily_cap"], rep["hours"]) == (
+        [],
+        [],
+        None,
+        None,
+    )
+    assert (rep["out_of_office"], rep["paused"], rep["away"]) == ("[]", False, "[]")
+    assert (partner["weight"], partner["segments"], partner["credit"]) == (1, [], 0)
+    assert partner["last_offered_at"] is None and policies == 0 and companies == 0
+    assert rep_down["id"] == "rep-ben" and "languages" not in dict(rep_down)
+    assert partner_down["id"] == "partner-nw" and "weight" not in dict(partner_down)
+    assert table is None and owners is None

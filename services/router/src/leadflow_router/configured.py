@@ -16,20 +16,17 @@ class Configured(Protocol):
     @property
     def id(self) -> str: ...
 
-    @property
-    def territories(self) -> tuple[str, ...]: ...
-
-    def model_dump(self) -> dict[str, Any]: ...
+    def model_dump(self, *, mode: str = ...) -> dict[str, Any]: ...
 
 
 async def sync_configured(
     session: AsyncSession, table: sa.Table, items: Sequence[Configured]
 ) -> None:
     """Upsert every item (by id); items no longer configured are deactivated, and the
-    state routing keeps beside the configured columns survives."""
+    state routing keeps beside the configured columns survives (and what the admin API
+    set beside them)."""
     rows = [
-        {k: v for k, v in item.model_dump().items() if k in table.c}  # the table's own columns
-        | {"territories": list(item.territories)}
+        {k: v for k, v in item.model_dump(mode="json").items() if k in table.c}  # its columns
         for item in items
     ]
     if rows:

@@ -47,7 +47,6 @@ SERVICE = Service(
     metadata=tables.metadata,
     subscriptions=[Subscription(LeadScored, "leadflow_router.assignments.handlers:route_leads")],
     routers=[
-        "leadflow_router.reps.endpoints:router",
         "leadflow_router.partners.endpoints:router",
         "leadflow_router.assignments.endpoints:router",
         "leadflow_router.feedback.reports:router",

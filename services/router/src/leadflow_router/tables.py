@@ -1,9 +1,11 @@
 """Every router table (the metadata migrations compare against)."""
 
 from leadflow_router.assignments.tables import assignments, routings
+from leadflow_router.companies.tables import company_owners
 from leadflow_router.feedback.tables import feedback, lead_times
 from leadflow_router.keys.tables import api_keys
 from leadflow_router.partners.tables import partner_webhooks, partners
+from leadflow_router.policy.tables import routing_policy
 from leadflow_router.reps.tables import reps
 from leadflow_router.schema import inbox, metadata, outbox
 from leadflow_router.webhooks.tables import webhook_deliveries
@@ -11,6 +13,7 @@ from leadflow_router.webhooks.tables import webhook_deliveries
 __all__ = [
     "api_keys",
     "assignments",
+    "company_owners",
     "feedback",
     "inbox",
     "lead_times",
@@ -19,6 +22,7 @@ __all__ = [
     "partner_webhooks",
     "partners",
     "reps",
+    "routing_policy",
     "routings",
     "webhook_deliveries",
 ]

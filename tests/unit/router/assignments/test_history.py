@@ -38,6 +38,7 @@ def test_every_field_of_a_decision_is_kept_as_json() -> None:
         "reason": ROTATION.reason,
         "credits": [["rep-ben", 1], ["rep-eve", -1]],
         "considered": [],
+        "partner_credits": [],
     }
     assert json.loads(json.dumps(trace)) == trace
 

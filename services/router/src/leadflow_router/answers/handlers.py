@@ -7,15 +7,17 @@ import uuid
 from datetime import datetime
 
 from leadflow_router.assignments.domain.rerouting import Rejection, reroute, tag
-from leadflow_router.assignments.domain.routing import rep_turns
+from leadflow_router.assignments.domain.routing import partner_turns, rep_turns
 from leadflow_router.assignments.publishing import hand_on
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.errors import LeadClosed, NotAnswerable, NotReroutable, NotRouted, NotYours
 from leadflow_router.feedback.recording import record_feedback
 from leadflow_router.keys.domain import Caller, not_yours
 from leadflow_router.partners.repository import PartnerRepository
+from leadflow_router.policy.repository import PolicyRepository
 from leadflow_router.reps.repository import RepRepository
 from leadflow_router.sla.domain import NO_SLA, Sla
+from leadflow_router.territories import language_of
 from leadflow_shared.events.v1 import Assignee
 from leadflow_shared.uow import UnitOfWork
 
@@ -76,8 +78,10 @@ async def reject(
             )
         previous = Assignee(kind=found.decision.kind, id=found.decision.assignee_id)
         reps = RepRepository(uow)
-        states = await reps.lock_all()
-        partners = await PartnerRepository(uow).all()
+        policy = await PolicyRepository(uow).current()
+        states = await reps.lock_all(now)
+        partners = PartnerRepository(uow)
+        offered = await partners.states(lock=True)
         if previous.kind == "rep":
             await reps.close_one(previous.id)
         declined = tuple(dict.fromkeys((*found.declined_by, tag(previous.kind, previous.id))))
@@ -88,9 +92,13 @@ async def reject(
                 status=lead.status,
                 rejected_by=(previous.kind, previous.id),
                 declined=declined,
+                language=language_of(lead.details.contact.language),
+                segment=lead.details.segment,
             ),
             states,
-            partners,
+            offered,
+            now=now,
+            policy=policy,
         )
         await record_feedback(uow, lead_id, "rejected", previous, reason, now)
         moved = await hand_on(
@@ -105,5 +113,6 @@ async def reject(
             turns=rep_turns([decision], now),
             sla=sla,
         )
+        await partners.take_turns(partner_turns([decision], now))
         await uow.commit()
     return previous, moved

@@ -24,21 +24,26 @@ async def claim(uow: UnitOfWork, rep_id: str, caller: Caller, now: datetime) -> 
     one transaction. The rep is locked (their capacity holds against their own other
     claims); the lead is taken with ``FOR UPDATE SKIP LOCKED`` (a claim running at the same
     time takes another). Raises ``NotYours``, ``UnknownOwner``, ``RepInactive``,
-    ``AtCapacity`` or ``NothingToClaim``."""
+    ``AtCapacity`` (their capacity, or their daily cap) or ``NothingToClaim``."""
     if not caller.acts_for("rep", rep_id):
         raise NotYours(f"{caller} may not claim leads for rep {rep_id}")
     async with uow:
         reps = RepRepository(uow)
-        state = await reps.lock_one(rep_id)
+        state = await reps.lock_one(rep_id, now)
         if state is None:
             raise UnknownOwner(f"no rep {rep_id!r}")
         rep = state.rep
-        if not rep.active:
+        if not state.active:
             raise RepInactive(f"rep {rep_id} is not active: they claim no leads")
         if not state.has_room:
             raise AtCapacity(
                 f"rep {rep_id} has {state.open_leads} open leads, their capacity: close one "
                 "(feedback) or reject one before claiming another"
+            )
+        if not state.under_daily_cap:
+            raise AtCapacity(
+                f"rep {rep_id} has had {state.today} leads today, their daily cap: they claim "
+                "more tomorrow"
             )
         assignments = AssignmentRepository(uow)
         found = await assignments.next_in_queue(CLAIMABLE, rep.territories, tag("rep", rep_id))

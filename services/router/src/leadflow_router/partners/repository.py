@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
 from pydantic import SecretStr
 
 from leadflow_router.configured import sync_configured
-from leadflow_router.partners.domain import Partner, PartnerWebhook
+from leadflow_router.partners.domain import Partner, PartnerState, PartnerWebhook
 from leadflow_router.partners.tables import partner_webhooks, partners
 from leadflow_shared.uow import UnitOfWork
 
-_ALL = f"""
-SELECT p.id, p.name, p.territories, p.active, w.url, w.secret, w.secret_env,
-       coalesce(w.healthy, true) AS healthy
+_SELECT = f"""
+SELECT p.id, p.name, p.territories, p.active, p.weight, p.segments, p.credit,
+       p.last_offered_at, w.url, w.secret, w.secret_env, coalesce(w.healthy, true) AS healthy
 FROM {partners.fullname} p LEFT JOIN {partner_webhooks.fullname} w ON w.partner_id = p.id
 ORDER BY p.id
+"""
+_ALL = _SELECT
+_LOCK_ALL = f"{_SELECT} FOR UPDATE OF p"
+_TAKE_TURNS = f"""
+    UPDATE {partners.fullname} AS p
+    SET credit = t.credit, last_offered_at = coalesce(t.last_offered_at, p.last_offered_at)
+    FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS t(id, credit, last_offered_at)
+    WHERE p.id = t.id
 """
 # A webhook's health survives a new configuration of it, unless its URL changed.
 _SYNC_WEBHOOKS = f"""
@@ -28,6 +38,27 @@ ON CONFLICT (partner_id) DO UPDATE SET
     probe_at = CASE WHEN w.url = excluded.url THEN w.probe_at END
 """
 _DROP_WEBHOOKS = f"DELETE FROM {partner_webhooks.fullname} WHERE partner_id <> ALL($1::text[])"
+
+
+def _state(row: Any) -> PartnerState:
+    partner = Partner(
+        id=row["id"],
+        name=row["name"],
+        territories=tuple(row["territories"]),
+        active=row["active"],
+        weight=row["weight"],
+        segments=tuple(row["segments"]),
+        webhook=None
+        if row["url"] is None
+        else PartnerWebhook(
+            url=row["url"],
+            secret=SecretStr(row["secret"]) if row["secret"] is not None else None,
+            secret_env=row["secret_env"],
+        ),
+    ).model_copy(update={"healthy": row["healthy"]})
+    return PartnerState(
+        partner=partner, credit=row["credit"], last_offered_at=row["last_offered_at"]
+    )
 
 
 class PartnerRepository:
@@ -52,19 +83,21 @@ class PartnerRepository:
     async def all(self) -> list[Partner]:
         """Every partner, with its webhook and whether that is healthy (routing skips an
         unhealthy one)."""
-        return [
-            Partner(
-                id=r["id"],
-                name=r["name"],
-                territories=tuple(r["territories"]),
-                active=r["active"],
-                webhook=None
-                if r["url"] is None
-                else PartnerWebhook(
-                    url=r["url"],
-                    secret=SecretStr(r["secret"]) if r["secret"] is not None else None,
-                    secret_env=r["secret_env"],
-                ),
-            ).model_copy(update={"healthy": r["healthy"]})
-            for r in await (await self.uow.driver()).fetch(_ALL)
-        ]
+        return [s.partner for s in await self.states()]
+
+    async def states(self, *, lock: bool = False) -> list[PartnerState]:
+        """Every partner with its rotation's state; ``lock``: locked for this transaction,
+        so that partners sharing a territory share its leads fairly."""
+        rows = await (await self.uow.driver()).fetch(_LOCK_ALL if lock else _ALL)
+        return [_state(r) for r in rows]
+
+    async def take_turns(self, turns: Mapping[str, tuple[int, datetime | None]]) -> None:
+        """Each partner's credit after a batch and when it was last offered a lead (None:
+        only its credit moved); one statement."""
+        if turns:
+            await (await self.uow.driver()).execute(
+                _TAKE_TURNS,
+                list(turns),
+                [credit for credit, _ in turns.values()],
+                [at for _, at in turns.values()],
+            )

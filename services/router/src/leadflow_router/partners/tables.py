@@ -1,4 +1,5 @@
-"""partners' table: the configured partner resellers."""
+"""partners' table: the configured partner resellers, with their weighted rotation's state
+(partners sharing a territory share its leads by weight)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ partners = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("territories", ARRAY(sa.Text), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("weight", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("segments", ARRAY(sa.Text), nullable=False, server_default="{}"),
+    sa.Column("credit", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("last_offered_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 # A partner's webhook (from the configuration file) and the health router keeps of it.

@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from leadflow_router.assignments.domain.rerouting import Rejection, reroute
-from leadflow_router.assignments.domain.routing import Decision
-from leadflow_router.partners.domain import Partner
+from leadflow_router.assignments.domain.routing import DEFAULT_POLICY, Decision
+from leadflow_router.partners.domain import Partner, PartnerState
+from leadflow_router.policy.domain import RoutingPolicy
 from leadflow_router.reps.domain import RepState
 
 
@@ -66,25 +67,38 @@ NO_SLA = Sla()
 
 
 def reroute_expired(
-    leads: Sequence[Rejection], reps: Sequence[RepState], partners: Sequence[Partner]
+    leads: Sequence[Rejection],
+    reps: Sequence[RepState],
+    partners: Sequence[Partner | PartnerState],
+    *,
+    now: datetime | None = None,
+    policy: RoutingPolicy = DEFAULT_POLICY,
 ) -> list[Decision]:
-    """Where each lead whose time ran out goes, in order, as if one at a time: a rep who let
-    one expire has a place freed, and each decision's credits and open leads count for the
-    leads after it."""
+    """Where each lead whose time ran out goes at ``now``, in order, as if one at a time: a
+    rep who let one expire has a place freed, and each decision's credits, open leads and
+    leads of the day count for the leads after it."""
     states = {state.rep.id: state for state in reps}
+    offered = {
+        p.partner.id: p
+        for p in (q if isinstance(q, PartnerState) else PartnerState(partner=q) for q in partners)
+    }
     decisions = []
     for lead in leads:
         kind, who = lead.rejected_by
         if kind == "rep" and who in states:
             freed = max(states[who].open_leads - 1, 0)
             states[who] = states[who].model_copy(update={"open_leads": freed})
-        decision = reroute(lead, list(states.values()), partners)
+        decision = reroute(
+            lead, list(states.values()), list(offered.values()), now=now, policy=policy
+        )
         for rep_id, credit in decision.credits:
             states[rep_id] = states[rep_id].model_copy(update={"credit": credit})
+        for partner_id, credit in decision.partner_credits:
+            offered[partner_id] = offered[partner_id].model_copy(update={"credit": credit})
         if decision.kind == "rep":
             state = states[decision.assignee_id]
             states[decision.assignee_id] = state.model_copy(
-                update={"open_leads": state.open_leads + 1}
+                update={"open_leads": state.open_leads + 1, "today": state.today + 1}
             )
         decisions.append(decision)
     return decisions

@@ -5,12 +5,14 @@ from __future__ import annotations
 from prometheus_client import Counter
 
 from leadflow_router.assignments.domain.rerouting import Rejection, tag
-from leadflow_router.assignments.domain.routing import rep_turns
+from leadflow_router.assignments.domain.routing import partner_turns, rep_turns
 from leadflow_router.assignments.publishing import hand_on
 from leadflow_router.assignments.repository import AssignmentRepository
 from leadflow_router.partners.repository import PartnerRepository
+from leadflow_router.policy.repository import PolicyRepository
 from leadflow_router.reps.repository import RepRepository
 from leadflow_router.sla.domain import Sla, reroute_expired
+from leadflow_router.territories import language_of
 from leadflow_shared.events.v1 import Assignee
 from leadflow_shared.logging import get_logger
 from leadflow_shared.ports import Clock
@@ -41,8 +43,10 @@ async def move_expired(uow: UnitOfWork, clock: Clock, sla: Sla, batch_size: int)
             if not expired:
                 break
             reps = RepRepository(uow)
-            states = await reps.lock_all()
-            partners = await PartnerRepository(uow).all()
+            policy = await PolicyRepository(uow).current()
+            states = await reps.lock_all(now)
+            partners = PartnerRepository(uow)
+            offered = await partners.states(lock=True)
             leads = [found.lead() for found in expired]
             rejections = []
             for found, lead in zip(expired, leads, strict=True):
@@ -56,9 +60,12 @@ async def move_expired(uow: UnitOfWork, clock: Clock, sla: Sla, batch_size: int)
                         rejected_by=(found.decision.kind, found.decision.assignee_id),
                         declined=tuple(dict.fromkeys((*found.declined_by, who))),
                         why="sla-expired",
+                        language=language_of(lead.details.contact.language),
+                        segment=lead.details.segment,
                     )
                 )
-            decisions = reroute_expired(rejections, states, partners)
+            decisions = reroute_expired(rejections, states, offered, now=now, policy=policy)
+            await partners.take_turns(partner_turns(decisions, now))
             for found, lead, rejection, decision in zip(
                 expired, leads, rejections, decisions, strict=True
             ):

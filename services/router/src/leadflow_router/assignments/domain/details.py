@@ -17,6 +17,7 @@ class LeadDetails(BaseModel):
     cta: Cta = Field(default_factory=Cta)
     message: str | None = None
     received_at: AwareDatetime
+    segment: str | None = None  # routing's segment for the lead (None before it was kept)
 
 
 class RoutedLead(BaseModel):

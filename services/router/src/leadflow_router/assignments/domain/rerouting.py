@@ -1,13 +1,14 @@
 """Routing a lead again, after its first routing.
 
 - **A claim**: a rep takes the lead from a queue (the sales queue, where sales-ready leads
-  wait when every rep who covers their country is full). Who may claim what, and in which
-  order, is the claim's query; the decision only names the rep.
+  wait when every rep who covers their country is unavailable). Who may claim what, and in
+  which order, is the claim's query; the decision only names the rep.
 - **A rejection**: the lead's rep or partner rejects it. It is routed again by the routing
-  rules (a partner whose territory has the country; else, for a hot or SQL lead, the
-  covering reps in their rotation; else nurture), leaving out everyone who rejected it so
-  far. A sales-ready lead no remaining rep can take (each declined it or is full) waits in
-  the sales queue, as when every covering rep is full.
+  rules (see ``routing``), leaving out everyone who rejected it so far: a partner whose
+  territory has the country; else, for a hot or SQL lead, the reps who can take it now in
+  their rotation; else nurture. A sales-ready lead no remaining rep can take (each declined
+  it or cannot take it now) waits in the sales queue. A timed-out assignment is routed
+  again the same way (:class:`routing.Again` with the assignees to leave out).
 - **An expiry**: the lead's rep or partner did not accept it within their SLA (see
   ``leadflow_router.sla``). It goes on as after a rejection; its rule path starts with
   ``sla-expired`` instead of ``rejected``.
@@ -17,15 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from leadflow_router.assignments.domain.routing import (
-    NURTURE_QUEUE,
-    SALES_QUEUE,
+    DEFAULT_POLICY,
+    Again,
     Decision,
-    next_in_rotation,
+    RoutingInput,
+    route,
 )
-from leadflow_router.partners.domain import Partner
+from leadflow_router.partners.domain import Partner, PartnerState
+from leadflow_router.policy.domain import RoutingPolicy
 from leadflow_router.reps.domain import Rep, RepState
 from leadflow_shared.events.v1 import AssigneeKind, LifecycleStatus, Temperature
 
@@ -54,75 +58,36 @@ class Rejection:
     status: LifecycleStatus
     rejected_by: tuple[AssigneeKind, str]
     declined: Collection[str]
+    language: str | None = None
+    segment: str | None = None
     why: Literal["rejected", "sla-expired"] = "rejected"
 
 
-def reroute(lead: Rejection, reps: Sequence[RepState], partners: Sequence[Partner]) -> Decision:
-    """Where a rejected lead goes next (see the module's rules)."""
+def reroute(
+    lead: Rejection,
+    reps: Sequence[RepState],
+    partners: Sequence[Partner | PartnerState],
+    *,
+    now: datetime | None = None,
+    policy: RoutingPolicy = DEFAULT_POLICY,
+) -> Decision:
+    """Where a rejected lead goes next (see the module's rules), at ``now``."""
     kind, who = lead.rejected_by
-    head = (lead.why, tag(kind, who))
     names = {
         **{tag("rep", s.rep.id): s.rep.name for s in reps},
-        **{tag("partner", p.id): p.name for p in partners},
+        **{
+            tag("partner", p.id): p.name
+            for p in (q.partner if isinstance(q, PartnerState) else q for q in partners)
+        },
     }
     name = names.get(tag(kind, who), f"{kind} {who}")
     said = f"{name} rejected it" if lead.why == "rejected" else f"{name} did not accept it in time"
-    country = lead.country
-    if country is not None:
-        for partner in partners:
-            if (
-                partner.active
-                and country in partner.territories
-                and tag("partner", partner.id) not in lead.declined
-            ):
-                return Decision(
-                    kind="partner",
-                    assignee_id=partner.id,
-                    rule_path=(*head, "partner-territory", f"country:{country}", partner.id),
-                    reason=f"{said}; {country} is in {partner.name}'s territory",
-                )
-    if lead.temperature != "hot" and lead.status != "sql":
-        return Decision(
-            kind="nurture",
-            assignee_id=NURTURE_QUEUE,
-            rule_path=(*head, "not-sales-ready", NURTURE_QUEUE),
-            reason=f"{said}; a {lead.temperature} {lead.status.upper()} lead is nurtured until "
-            "it warms up",
-        )
-    covering = [s for s in reps if s.rep.active and country in s.rep.territories]
-    if not covering:
-        where = country or "an unknown country"
-        return Decision(
-            kind="nurture",
-            assignee_id=NURTURE_QUEUE,
-            rule_path=(*head, f"country:{country or '-'}", "no-rep", NURTURE_QUEUE),
-            reason=f"{said}; no active rep covers {where}",
-        )
-    willing = [s for s in covering if tag("rep", s.rep.id) not in lead.declined]
-    with_room = [s for s in willing if s.has_room]
-    if not with_room:
-        declined = [s.rep.name for s in covering if s not in willing]
-        full = [s.rep.name for s in willing]
-        why = "; ".join(
-            part
-            for part in (
-                f"declined by {', '.join(declined)}" if declined else "",
-                f"at capacity: {', '.join(full)}" if full else "",
-            )
-            if part
-        )
-        return Decision(
-            kind="queue",
-            assignee_id=SALES_QUEUE,
-            rule_path=(*head, f"country:{country}", "no-rep-left", SALES_QUEUE),
-            reason=f"{said}; no other rep who covers {country} can take it ({why}): waits in "
-            "the sales queue",
-        )
-    chosen, credits, share = next_in_rotation(with_room)
-    return Decision(
-        kind="rep",
-        assignee_id=chosen.rep.id,
-        rule_path=(*head, f"country:{country}", "round-robin", chosen.rep.id),
-        reason=f"{said}; {chosen.rep.name} covers {country} and is next in turn{share}",
-        credits=credits,
+    again = Again(head=(lead.why, tag(kind, who)), said=said, excluded=lead.declined)
+    routing = RoutingInput(
+        country=lead.country,
+        temperature=lead.temperature,
+        status=lead.status,
+        language=lead.language,
+        segment=lead.segment,
     )
+    return route(routing, reps, partners, now=now, policy=policy, again=again)

@@ -14,7 +14,6 @@ function of the lead, its person's activity, the rules and ``as_of``.
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from typing import Literal
 from leadflow_score.rules.domain.bant import read_authority, read_budget, read_need, read_timeline
 from leadflow_score.rules.domain.ruleset import BantField, Condition, RuleSet, fold
 from leadflow_score.rules.domain.titles import JobTitle, parse_title
+from leadflow_shared.company_size import employees_of
 from leadflow_shared.events.v1 import (
     CtaType,
     FeedbackOutcome,
@@ -278,30 +278,6 @@ def _unfit_domain(domain: str, lead: LeadVerifiedData, rules: RuleSet) -> bool:
         *(negative.competitors.domains if negative.competitors else ()),
     )
     return _domain_matches(domain, named) is not None
-
-
-_EMPLOYEES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k)?\+?")
-_BELOW = re.compile(r"^(<|under|less than|fewer than|below)")
-_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
-
-
-def employees_of(given: object) -> int | None:
-    """Employees from a form's answer: 250, "250", "50-200" (the lower bound: at least
-    50), "1,000+", "10k", "<50" or "under 50" (49); ``None`` when it names no number."""
-    if isinstance(given, bool):
-        return None
-    if isinstance(given, int | float):
-        return int(given) if math.isfinite(given) and given >= 0 else None
-    if not isinstance(given, str):
-        return None
-    text = " ".join(given.casefold().split())
-    # thousands separators go ("1,000", "2.500", "10 000"); another comma is a decimal one
-    compact = _THOUSANDS.sub(lambda m: m[0].replace(",", "").replace(".", ""), text)
-    found = _EMPLOYEES.search(compact.replace(" ", ""))
-    if found is None:
-        return None
-    number = int(float(found[1].replace(",", ".")) * (1000 if found[2] else 1))
-    return max(0, number - 1) if _BELOW.match(text) else number
 
 
 # --- intent and BANT ------------------------------------------------------------------
