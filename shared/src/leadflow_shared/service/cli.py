@@ -19,6 +19,7 @@ from leadflow_shared.logging import configure_logging, get_logger
 from leadflow_shared.messaging.pruning import Redriven, redrive
 from leadflow_shared.migrations import ensure_role_and_schema
 from leadflow_shared.service.declaration import Service, load
+from leadflow_shared.service.gc_tuning import tune_gc
 from leadflow_shared.settings import ServiceSettings
 
 
@@ -106,6 +107,8 @@ def command_line(service: Service[Any]) -> typer.Typer:
             stop = asyncio.Event()
             stop_on_signals(stop)
             await service.run_consumer(settings, stop)
+
+        tune_gc()
 
         # uvloop, as uvicorn uses for the API: each wake-up and socket call costs less.
         try:

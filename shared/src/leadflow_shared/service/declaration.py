@@ -166,10 +166,13 @@ class Service(Generic[S]):
     def app_from_env(self) -> ASGIApp:
         """The ``api`` process's app factory (uvicorn imports it by name)."""
         from leadflow_shared.logging import configure_logging
+        from leadflow_shared.service.gc_tuning import tune_gc
 
         settings = self.settings()
         configure_logging(self.name, settings.log_level)
-        return self.create_app(settings)
+        app = self.create_app(settings)
+        tune_gc()  # each worker process builds its app here: freeze it with the imports
+        return app
 
     async def run_consumer(
         self, settings: S, stop: asyncio.Event, ports: Mapping[str, object] | None = None
