@@ -408,7 +408,7 @@ async def test_old_finished_deliveries_are_pruned(db: Database) -> None:
     assert await deliveries(db) == []
 
 
-async def test_an_offer_handed_on_by_a_rejection_is_delivered_too(
+async def test_an_offer_handed_on_by_a_rejection_is_delivered_and_the_rejected_one_withdrawn(
     infra_env: Infra, db: Database
 ) -> None:
     outback_url = "https://outback.example/hooks"
@@ -439,8 +439,18 @@ async def test_an_offer_handed_on_by_a_rejection_is_delivered_too(
         answer = await client.post(f"/v1/assignments/{first.lead_id}/reject", headers=key)
     assert answer.json()["assignment"]["assignee_id"] == "partner-outback"
     endpoint = Endpoint([200])
-    assert await deliver_due(db.unit_of_work, deliverer(endpoint, later)) == 2
-    assert sorted(str(r.url) for r in endpoint.requests) == [NORTHWIND_URL, outback_url]
+    # Northwind's offer, not yet posted when it rejected the lead, is withdrawn
+    assert await deliver_due(db.unit_of_work, deliverer(endpoint, later)) == 1
+    assert [str(r.url) for r in endpoint.requests] == [outback_url]
+    async with db.driver_connection() as conn:
+        states = await conn.fetch(
+            "SELECT partner_id, state FROM router.webhook_deliveries WHERE lead_id = $1",
+            first.lead_id,
+        )
+    assert sorted(tuple(r) for r in states) == [
+        ("partner-northwind", "withdrawn"),
+        ("partner-outback", "delivered"),
+    ]
     handed_on = json.loads(endpoint.to(outback_url)[0].content)
     assert handed_on["lead_id"] == str(first.lead_id)
     assert handed_on["data"]["partner_id"] == "partner-outback"

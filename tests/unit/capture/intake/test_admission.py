@@ -89,6 +89,7 @@ def test_flush_slots_share_the_queue() -> None:
     a = admission(clock, slots=2)
     flush(a, clock, items=100, seconds=0.1)
     a.admit(clock(), waiting=1500)  # two flushes at a time: ~0.75 s
+    assert a.expected_wait(1500) == pytest.approx(0.75)
 
 
 def test_the_pace_follows_the_sizes_of_the_flushes() -> None:
@@ -97,7 +98,7 @@ def test_the_pace_follows_the_sizes_of_the_flushes() -> None:
     for _ in range(20):
         flush(a, clock, items=1, seconds=0.002)  # quiet: one lead a flush, 2 ms each
     assert a.flush_s(1) == pytest.approx(0.002)
-    assert a.flush_s(100) == pytest.approx(0.2)  # no bigger flush seen: in proportion
+    assert a.flush_s(100) == pytest.approx(0.002)  # small flushes: their time is fixed cost
     flush(a, clock, items=100, seconds=0.02)  # the first full batch of a burst
     # a fixed part and a part per lead, from flushes of both sizes
     assert a.flush_s(1) == pytest.approx(0.002, rel=0.1)
@@ -116,8 +117,9 @@ def test_a_slow_small_flush_does_not_refuse_a_queue_the_next_flush_takes() -> No
     a.started(1)  # a flush of one running while the burst waits
     for waiting in range(100):
         a.admit(clock(), waiting=waiting)
-    with pytest.raises(Shed):  # ten flushes ahead, each as slow as it has become
-        a.admit(clock(), waiting=1000)
+    a.admit(clock(), waiting=500)  # five full flushes ahead, each a commit's time
+    with pytest.raises(Shed):  # twenty, each as slow as the average has become (~0.08 s)
+        a.admit(clock(), waiting=2000)
 
 
 def test_with_every_slot_busy_a_request_waits_for_the_first_to_end() -> None:

@@ -6,7 +6,9 @@ to begin. :class:`Admission` keeps what it takes to tell, cheaply, whether it wi
 - how long a flush of ``n`` items takes: a fixed part (a round trip, a commit) and a part
   per item, fitted to the recent flushes (exponentially weighted averages of their sizes
   and seconds; until flushes of different sizes have been seen, a flush takes as long as
-  the recent ones, and longer in proportion when it is bigger);
+  the recent ones: when they were small, whatever its size (their time is a round trip and
+  a commit, and one slow commit must not make a burst look slow), and when they were big,
+  longer in proportion when it is bigger);
 - the flushes that have not ended: how many items each has and when it began.
 
 A new request is refused at once (:class:`Shed`) when as many requests already wait as
@@ -104,7 +106,9 @@ class Admission:
             per_item = max(0.0, (self._nt - self._n * self._t) / spread)
             fixed = max(0.0, self._t - per_item * self._n)
             return fixed + per_item * items
-        return self._t * max(1.0, items / self._n)
+        if self._n < self.max_batch / 2:  # small flushes so far: their time is fixed cost
+            return self._t
+        return self._t * max(1.0, items / self._n)  # big ones: in proportion
 
     def expected_wait(self, waiting: int, now: float | None = None) -> float:
         """How long a request arriving now would wait for its flush to begin, with

@@ -18,6 +18,7 @@ from leadflow_router.assignments.history import HistoryRepository, Routing, Why
 from leadflow_router.assignments.repository import Assignment, AssignmentRepository
 from leadflow_router.reps.repository import RepRepository
 from leadflow_router.sla.domain import NO_SLA, Sla
+from leadflow_router.webhooks.repository import DeliveryRepository
 from leadflow_router.webhooks.staging import deliver_offers
 from leadflow_shared.events import (
     Assignee,
@@ -96,14 +97,17 @@ async def hand_on(
 ) -> Assignment:
     """Move a routed lead on to ``decision`` (``why``: a claim, a rejection, an expired
     SLA): the assignment with the attempt counted on and its new deadline under ``sla``, the
-    reps' turns, the routing in the lead's history, and a new ``lead.routed`` naming
-    ``previous``. Returns the assignment as it is now."""
+    reps' turns, a partner's offer not yet posted to its webhook withdrawn, the routing in
+    the lead's history, and a new ``lead.routed`` naming ``previous``. Returns the
+    assignment as it is now."""
     attempt = found.attempt + 1
     answer_by = sla.answer_by(decision, now)
     await AssignmentRepository(uow).move(
         found.lead_id, decision, now, attempt=attempt, declined_by=declined_by, answer_by=answer_by
     )
     await RepRepository(uow).take_turns(turns)
+    if previous.kind == "partner":  # its offer, if not posted yet, is not posted at all
+        await DeliveryRepository(uow).withdraw(found.lead_id, previous.id, now)
     await HistoryRepository(uow).add(
         [Routing(found.lead_id, attempt, why, decision, now, previous, answer_by)]
     )

@@ -37,7 +37,8 @@ assignments = sa.Table(
     # by when its rep or partner must accept it (the SLA, see ``sla``); None: no deadline
     # (a queue, nurture, a claim, or no SLA configured). Kept here so it outlives a restart.
     sa.Column("answer_by", sa.DateTime(timezone=True)),
-    sa.Index(None, "assignee_kind", "assignee_id"),
+    # an assignee's leads, and a rep's since a time (the daily cap's count)
+    sa.Index(None, "assignee_kind", "assignee_id", "routed_at"),
     # the SLA chore's look-up: only the open, unanswered assignments that have a deadline
     sa.Index(
         "ix_assignments_answer_by_open",

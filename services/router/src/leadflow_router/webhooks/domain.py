@@ -22,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 
 Verdict = Literal["delivered", "retry", "rejected"]
-State = Literal["pending", "delivered", "failed"]
+State = Literal["pending", "delivered", "failed", "withdrawn"]
 RETRYABLE_STATUSES = frozenset({408, 429})
 Jitter = Callable[[float, float], float]
 

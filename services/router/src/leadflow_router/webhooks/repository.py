@@ -27,6 +27,12 @@ FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bytea[], $5::timestamptz[])
 JOIN {W} w ON w.partner_id = o.partner_id
 ON CONFLICT (event_id) DO NOTHING
 """
+# An offer the lead has moved on from (the partner rejected it, its SLA ran out) is never
+# posted: the partner no longer has the lead.
+_WITHDRAW = f"""
+UPDATE {D} SET state = 'withdrawn', finished_at = $3
+WHERE lead_id = $1 AND partner_id = $2 AND state = 'pending'
+"""
 _ENDPOINTS = f"""
 SELECT partner_id, url, secret, secret_env, healthy, failures, probe_at FROM {W}
 ORDER BY partner_id
@@ -160,6 +166,10 @@ class DeliveryRepository:
                 [o.kafka_value() for o in offers],
                 [o.data.offered_at for o in offers],
             )
+
+    async def withdraw(self, lead_id: uuid.UUID, partner_id: str, now: datetime) -> None:
+        """The partner's offers of the lead not yet posted are not posted at all."""
+        await (await self.uow.driver()).execute(_WITHDRAW, lead_id, partner_id, now)
 
     async def endpoints(self) -> list[Endpoint]:
         return [

@@ -33,4 +33,5 @@ webhook_deliveries = sa.Table(
         postgresql_where=sa.text("state = 'pending'"),
     ),
     sa.Index("ix_webhook_deliveries_finished_at", "finished_at"),
+    sa.Index(None, "lead_id"),  # a lead's offers, withdrawn when it moves on
 )

@@ -109,7 +109,8 @@ def _owner(
     excluded: Collection[str],
 ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     """The name of ``owner``'s assignee (and the rep's verdict) when they can take the lead
-    too: a rep who can take a lead now (wherever it is from), an active partner."""
+    too: a rep who can take a lead now (wherever it is from), an active partner whose
+    webhook (if any) is healthy."""
     if owner.kind == "rep":
         state = next((s for s in reps if s.rep.id == owner.assignee_id), None)
         # the person's (or company's) rep keeps them wherever the lead is from
@@ -118,7 +119,12 @@ def _owner(
         return state.rep.name, ((state.rep.id, ELIGIBLE),)
     if owner.kind == "partner":
         found = next((p for p in partners if p.partner.id == owner.assignee_id), None)
-        if found is None or not found.partner.active or f"partner:{found.partner.id}" in excluded:
+        if (
+            found is None
+            or not found.partner.active
+            or not found.partner.healthy  # its webhook keeps failing: skipped until it mends
+            or f"partner:{found.partner.id}" in excluded
+        ):
             return None
         return found.partner.name, ()
     return None
