@@ -57,9 +57,9 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def _socket_error(exc: OSError) -> bool:
-    """An OS error of a Unix socket's connect: an error number and no file name (opening a
-    file names it)."""
-    return exc.errno is not None and exc.filename is None
+    """A Unix socket missing at connect: FileNotFoundError with an error number and no file
+    name (opening a file names it)."""
+    return isinstance(exc, FileNotFoundError) and exc.errno is not None and exc.filename is None
 
 
 def _kafka_transient(exc: BaseException) -> bool | None:
@@ -80,7 +80,11 @@ def _driver_connection_lost(exc: BaseException) -> bool:
     errors = sys.modules.get("asyncpg.exceptions")
     if errors is None:
         return False
-    return isinstance(exc, errors.ConnectionDoesNotExistError | errors.InternalClientError)
+    # InternalClientError itself (not its subclasses, such as a protocol error): "cannot
+    # switch to state …; another operation is in progress", a connection left mid-statement
+    return isinstance(exc, errors.ConnectionDoesNotExistError) or (
+        type(exc) is errors.InternalClientError
+    )
 
 
 class Backoff:

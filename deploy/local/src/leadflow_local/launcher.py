@@ -52,6 +52,9 @@ SMTP_PORT = 1025  # where verify sends confirmation mails unless LEADFLOW_SMTP_P
 # how long each service keeps its published events, to send them again to a new broker
 OUTBOX_RETENTION_S = 86_400
 REDRIVE_TRIES_S = 120.0  # how long a failing redrive is tried again before giving up
+# a broker that exits more often than this is not started again: the stack stops
+BROKER_EXITS_MAX = 3
+BROKER_EXITS_WINDOW_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ class _Launch:
         self._infra_pids: dict[str, int | None] = {}
         self._envs: dict[str, dict[str, str]] = {}
         self._broker_since: datetime | None = None  # when the running broker started
+        self._broker_exits: list[float] = []  # when it exited lately (monotonic)
 
     @property
     def pids_file(self) -> Path:
@@ -394,16 +398,15 @@ class _Launch:
                     f"{service}-redrive",
                     service_command(service, "redrive", "--since", since.isoformat()),
                     self._envs[service],
-                    self.o.log_dir / f"{service}-redrive.log",
+                    self.o.log_dir / f"{service}-redrive.log",  # this attempt's alone
                     cwd=self.o.repo,
-                    append=True,
                 )
                 for service in waiting
             ]
             failed = []
             for service, child in zip(waiting, children, strict=True):
                 code = child.process.wait()
-                said = log_tail(child.log_path, 2).strip().splitlines()
+                said = log_tail(child.log_path, 3).strip().splitlines()
                 if code == 0:
                     say(f"✓ {said[0] if said else child.name}")
                 else:
@@ -424,6 +427,14 @@ class _Launch:
             time.sleep(2)
 
     def _restart_broker(self, broker: Child) -> None:
+        now = time.monotonic()
+        self._broker_exits = [t for t in self._broker_exits if now - t < BROKER_EXITS_WINDOW_S]
+        self._broker_exits.append(now)
+        if len(self._broker_exits) > BROKER_EXITS_MAX:  # something is wrong with it: stop
+            raise ChildExited(broker)
+        self._start_broker_again(broker)
+
+    def _start_broker_again(self, broker: Child) -> None:
         """The broker exited: its topics are gone. Stop the consumers, start a new broker on
         the same port, re-drive what every service published to the old one, then start the
         consumers again (they create their topics and join their groups anew)."""

@@ -87,9 +87,7 @@ class Outbox:
             "WHERE id >= $1 AND id < $2 AND published_at >= $3 AND published_at < $4 "
             "RETURNING 1) SELECT count(*) FROM again"
         )
-        self.oldest_kept_sql = (
-            f"SELECT published_at FROM {name} WHERE published_at IS NOT NULL ORDER BY id LIMIT 1"
-        )
+        self.oldest_kept_sql = f"SELECT min(published_at) FROM {name}"
         self.prune_sql = (
             f"DELETE FROM {name} WHERE id IN (SELECT id FROM {name} "
             "WHERE published_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2)"

@@ -61,18 +61,21 @@ class Redriven:
 
 async def redrive(db: Database, outbox: Outbox, since: datetime, chunk: int = CHUNK) -> Redriven:
     """Make every outbox row published at or after ``since`` (and before this call) wait
-    again for the relay, which sends them once more, oldest first. Consumers drop what they
-    handled already (their inbox); readers of the topics see those events twice."""
+    again for the relay, which sends them once more, oldest first. One transaction, walked
+    by id range: a running relay sees all of them waiting at once, never a part, so it never
+    sends a newer event of a lead before an older one. Consumers drop what they handled
+    already (their inbox); readers of the topics see those events twice."""
     async with db.driver_connection() as conn:
         kept_since = await conn.fetchval(outbox.oldest_kept_sql)
         first, last, began = await conn.fetchrow(outbox.ids_sql)
-    rows = 0
-    if first is None:
-        return Redriven(rows, kept_since)
-    for start in range(first, last + 1, chunk):
-        async with db.driver_connection() as conn:
-            n = int(await conn.fetchval(outbox.redrive_sql, start, start + chunk, since, began))
-            if n:
+        rows = 0
+        if first is None:
+            return Redriven(rows, kept_since)
+        async with conn.transaction():
+            for start in range(first, last + 1, chunk):
+                rows += int(
+                    await conn.fetchval(outbox.redrive_sql, start, start + chunk, since, began)
+                )
+            if rows:
                 await conn.execute("SELECT pg_notify($1, '')", outbox.channel)
-        rows += n
     return Redriven(rows, kept_since)
