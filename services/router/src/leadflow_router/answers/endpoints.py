@@ -40,10 +40,10 @@ def router(runtime: Runtime[Any]) -> APIRouter:
         lead_id: uuid.UUID, uow: UoW, caller: CallerOf, body: RejectIn | None = None
     ) -> RejectedOut:
         """The lead's rep or partner rejects it (accepted or not): a rep's place is freed,
-        ``lead.feedback`` (rejected) published, and the lead routed again, never to anyone
-        who rejected it: another partner whose territory has its country, else (hot or SQL)
-        the next rep in the rotation with room, else the sales queue; a cold or warm lead
-        no partner takes is nurtured. The new ``lead.routed`` has ``attempt`` counted on
+        ``lead.feedback`` (rejected) published, and the lead routed again by the routing
+        rules (the configured list: partners, then eligible reps by weight or least busy,
+        then the rule's fallback queue), never to anyone who rejected it. The new
+        ``lead.routed`` has ``attempt`` counted on
         and ``previous`` naming who rejected it; the next rep or partner has the SLA's
         minutes to accept it."""
         reason = body.reason if body else None
