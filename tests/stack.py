@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from leadflow_local.postgres import drop_database, local_admin_url
 from leadflow_local.processes import log_tail
 from tests.infra import StackPorts
 
@@ -158,3 +159,31 @@ class Stack:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pgid, signal.SIGKILL)
         return process.wait()
+
+
+def fresh_stack(
+    *,
+    postgres: str,
+    admin_url: str | None,
+    state_dir: Path,
+    database: str,
+    ready_timeout_s: float,
+    repo: Path,
+) -> tuple[Stack, str | None]:
+    """A stack on a database of its own: on a shared server (``--admin-url`` or the local
+    one) its database is dropped first; returns the stack and that server's admin URL (None
+    for the embedded one, which the stack starts afresh in its state folder)."""
+    shared = admin_url or (local_admin_url() if postgres == "local" else None)
+    if postgres == "local" and shared is None:
+        raise SystemExit("--postgres local: nothing listens on 127.0.0.1:5432")
+    if shared:
+        drop_database(shared, database)
+    options = StackOptions(
+        repo=repo,
+        state_dir=state_dir.resolve(),
+        postgres=postgres,
+        admin_url=admin_url,
+        database=database,
+        ready_timeout_s=ready_timeout_s,
+    )
+    return Stack(options), shared

@@ -31,14 +31,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadflow_local.postgres import drop_database, local_admin_url
+from leadflow_local.postgres import drop_database
 from tests.bench.loadgen import parse_phases
 from tests.bench.pipeline_report import Context, Idle, Usage, report
 from tests.bench.pipeline_run import LoadRun, Progress, add_stack_options, warm_up
 from tests.bench.pipeline_stats import Phase, parse_answers, parse_outcomes, summarise
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.sampling import Sampler, stack_processes
-from tests.stack import Stack, StackFailed, StackOptions
+from tests.stack import Stack, StackFailed, fresh_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".local" / "bench"
@@ -165,20 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress()
     busy = busy_share()
     progress.say(f"CPU busy before starting: {busy:.0%} (other processes)")
-    shared = args.admin_url or (local_admin_url() if args.postgres == "local" else None)
-    if args.postgres == "local" and shared is None:
-        raise SystemExit("--postgres local: nothing listens on 127.0.0.1:5432")
-    if shared:
-        drop_database(shared, DATABASE)
-    stack = Stack(
-        StackOptions(
-            repo=ROOT,
-            state_dir=args.state_dir.resolve(),
-            postgres=args.postgres,
-            admin_url=args.admin_url,
-            database=DATABASE,
-            ready_timeout_s=args.ready_timeout,
-        )
+    stack, shared = fresh_stack(
+        postgres=args.postgres,
+        admin_url=args.admin_url,
+        state_dir=args.state_dir,
+        database=DATABASE,
+        ready_timeout_s=args.ready_timeout,
+        repo=ROOT,
     )
     progress.say(f"starting leadflow-local run (state in {args.state_dir})")
     stack.start()

@@ -40,7 +40,7 @@ from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.score import EXAMPLE_RULES, verified_leads
 from tests.bench.verify_report import RunStats, num, stats
-from tests.bench.verify_run import Mode, Run, RunFailed, RunResult, bench_postgres
+from tests.bench.verify_run import Mode, RunFailed, bench_postgres, stage_runs
 from tests.infra import ROOT
 
 OUT = ROOT / ".local" / "bench"
@@ -86,32 +86,6 @@ def scored_leads(count: int, seed: int) -> list[LeadScored]:
             )
         )
     return out
-
-
-def routing_runs(
-    args: argparse.Namespace,
-    events: Sequence[LeadScored],
-    admin_url: str,
-    postgres_pid: int | None,
-    progress: Progress,
-) -> list[RunResult]:
-    return [
-        Run(
-            number,
-            Mode("stage", {}),
-            events=events,
-            admin_url=admin_url,
-            postgres_pid=postgres_pid,
-            zone=None,
-            workdir=args.state_dir / f"run-{number}",
-            progress=progress,
-            timeout_s=args.timeout,
-            service=ROUTER,
-            input_topic=Topics.SCORED,
-            outcome_topics=(Topics.ROUTED,),
-        ).execute()
-        for number in range(1, args.rounds + 1)
-    ]
 
 
 def report(
@@ -184,7 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with ExitStack() as stack:
             pg = bench_postgres(stack, args.postgres, args.admin_url, state / "pgdata", progress)
-            runs = routing_runs(args, events, pg.admin_url, pg.pid, progress)
+            runs = stage_runs(
+                args.rounds,
+                Mode("stage", {}),
+                service=ROUTER,
+                events=events,
+                input_topic=Topics.SCORED,
+                outcome_topics=(Topics.ROUTED,),
+                admin_url=pg.admin_url,
+                postgres_pid=pg.pid,
+                state_dir=args.state_dir,
+                progress=progress,
+                timeout_s=args.timeout,
+            )
     except (RunFailed, SetupError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -63,7 +63,7 @@ from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.sampling import Sampler
 from tests.bench.verify_report import RunStats, num, stats
-from tests.bench.verify_run import Mode, Run, RunFailed, RunResult, bench_postgres
+from tests.bench.verify_run import Mode, RunFailed, RunResult, bench_postgres, stage_runs
 from tests.infra import ROOT
 
 OUT = ROOT / ".local" / "bench"
@@ -140,29 +140,22 @@ def verified_leads(count: int, seed: int, tag: str) -> list[tuple[LeadVerified, 
 # --- the stage ------------------------------------------------------------------------
 
 
-def stage_runs(
+def score_runs(
     args: argparse.Namespace, admin_url: str, postgres_pid: int | None, progress: Progress
 ) -> list[RunResult]:
-    events = [event for event, _ in verified_leads(args.leads, args.seed, "s")]
-    mode = Mode("stage", {"LEADFLOW_SCORE_RULES_FILE": str(EXAMPLE_RULES)})
-    results = []
-    for number in range(1, args.rounds + 1):
-        run = Run(
-            number,
-            mode,
-            events=events,
-            admin_url=admin_url,
-            postgres_pid=postgres_pid,
-            zone=None,
-            workdir=args.state_dir / f"run-{number}",
-            progress=progress,
-            timeout_s=args.timeout,
-            service=SCORE,
-            input_topic=Topics.VERIFIED,
-            outcome_topics=(Topics.SCORED,),
-        )
-        results.append(run.execute())
-    return results
+    return stage_runs(
+        args.rounds,
+        Mode("stage", {"LEADFLOW_SCORE_RULES_FILE": str(EXAMPLE_RULES)}),
+        service=SCORE,
+        events=[event for event, _ in verified_leads(args.leads, args.seed, "s")],
+        input_topic=Topics.VERIFIED,
+        outcome_topics=(Topics.SCORED,),
+        admin_url=admin_url,
+        postgres_pid=postgres_pid,
+        state_dir=args.state_dir,
+        progress=progress,
+        timeout_s=args.timeout,
+    )
 
 
 # --- replay and promote ---------------------------------------------------------------
@@ -460,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with ExitStack() as stack:
             pg = bench_postgres(stack, args.postgres, args.admin_url, state / "pgdata", progress)
-            runs = stage_runs(args, pg.admin_url, pg.pid, progress)
+            runs = score_runs(args, pg.admin_url, pg.pid, progress)
             replay, promote = replay_and_promote(args, pg.admin_url, pg.pid, progress)
     except (RunFailed, SetupError) as exc:
         print(exc, file=sys.stderr)

@@ -54,6 +54,41 @@ def bench_postgres(
     return BenchPostgres(pg.admin_url, found.get("postgres"), description)
 
 
+def stage_runs(
+    rounds: int,
+    mode: Mode,
+    *,
+    service: str,
+    events: Sequence[Envelope],
+    input_topic: str,
+    outcome_topics: Sequence[str],
+    admin_url: str,
+    postgres_pid: int | None,
+    state_dir: Path,
+    progress: Progress,
+    timeout_s: float,
+) -> list[RunResult]:
+    """``rounds`` runs of a stage (score's, router's) alike: the same events, a fresh broker
+    and database each time, in ``<state_dir>/run-<n>``."""
+    return [
+        Run(
+            number,
+            mode,
+            events=events,
+            admin_url=admin_url,
+            postgres_pid=postgres_pid,
+            zone=None,
+            workdir=state_dir / f"run-{number}",
+            progress=progress,
+            timeout_s=timeout_s,
+            service=service,
+            input_topic=input_topic,
+            outcome_topics=outcome_topics,
+        ).execute()
+        for number in range(1, rounds + 1)
+    ]
+
+
 class RunFailed(RuntimeError):
     """A step of a run failed; the message says which, with the end of its log."""
 

@@ -45,7 +45,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from leadflow_capture.service import SERVICE as CAPTURE
-from leadflow_local.postgres import drop_database, local_admin_url, plain_dsn
+from leadflow_local.postgres import drop_database, plain_dsn
 from leadflow_router.service import SERVICE as ROUTER
 from leadflow_score.service import SERVICE as SCORE
 from leadflow_shared.events import DeadLetter, LeadRejected, LeadRouted, Topics
@@ -53,7 +53,7 @@ from leadflow_verify.service import SERVICE as VERIFY
 from tests.bench.pipeline_run import Progress, loadgen
 from tests.bench.report import cpu_model, publish_report
 from tests.infra import ROOT
-from tests.stack import Stack, StackFailed, StackOptions
+from tests.stack import Stack, StackFailed, fresh_stack
 from tests.support import read_topic
 
 OUT = ROOT / ".local" / "faults"
@@ -422,20 +422,13 @@ def render(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     progress = Progress("faults")
-    shared = args.admin_url or (local_admin_url() if args.postgres == "local" else None)
-    if args.postgres == "local" and shared is None:
-        raise SystemExit("--postgres local: nothing listens on 127.0.0.1:5432")
-    if shared:
-        drop_database(shared, DATABASE)
-    stack = Stack(
-        StackOptions(
-            repo=ROOT,
-            state_dir=args.state_dir.resolve(),
-            postgres=args.postgres,
-            admin_url=args.admin_url,
-            database=DATABASE,
-            ready_timeout_s=120,
-        )
+    stack, shared = fresh_stack(
+        postgres=args.postgres,
+        admin_url=args.admin_url,
+        state_dir=args.state_dir,
+        database=DATABASE,
+        ready_timeout_s=120,
+        repo=ROOT,
     )
     progress.say(f"starting leadflow-local run (state in {args.state_dir})")
     stack.start()
