@@ -45,7 +45,16 @@ async def _prune(runtime: Runtime[Any]) -> None:
     await prune_finished(runtime.unit_of_work, _deliverer(runtime))
 
 
+# With no webhook in the configuration, only deliveries left from a webhook since removed
+# can be waiting (they wait until it is configured again): looking once a minute is enough,
+# and an idle stack does not query every second.
+IDLE_INTERVAL_S = 60.0
+
+
 def _deliver_every(settings: Any) -> float:
+    config = load_config(settings.config_file, RouterConfig) if settings.config_file else None
+    if config is None or not any(p.webhook is not None for p in config.partners):
+        return max(IDLE_INTERVAL_S, float(settings.webhook_interval_s))
     return float(settings.webhook_interval_s)
 
 
