@@ -88,7 +88,8 @@ def as_unavailable(exc: Exception) -> Unavailable | None:
     """The 503 an infrastructure failure means to a client (None: not one of those)."""
     if isinstance(exc, PoolTimeoutError):
         return Unavailable("the service is overloaded, retry later", retry_after=2)
-    if isinstance(exc, DBAPIError | OSError | asyncpg.PostgresError) and is_transient(exc):
+    driver = asyncpg.PostgresError | asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError
+    if isinstance(exc, DBAPIError | OSError | driver) and is_transient(exc):
         log.warning("dependency unavailable", error=repr(exc))
         return Unavailable("the database or broker is unavailable, retry later", retry_after=5)
     return None

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy.exc
 from aiokafka.errors import KafkaConnectionError
 
+from leadflow_shared.http import as_unavailable
 from leadflow_shared.retry import Backoff, is_transient
 
 
@@ -75,3 +76,22 @@ def test_a_missing_unix_socket_is_transient_a_missing_file_is_not() -> None:
     file_gone = FileNotFoundError(2, "No such file or directory", "/etc/leadflow.yaml")
     assert not is_transient(file_gone)
     assert not is_transient(PermissionError(13, "Permission denied", "/etc/leadflow.yaml"))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed mid-operation"),
+        asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 12; another operation (2) is in progress"
+        ),
+        FileNotFoundError(2, "No such file or directory"),
+    ],
+)
+def test_a_lost_database_connection_is_answered_503(error: Exception) -> None:
+    unavailable = as_unavailable(error)
+    assert unavailable is not None and unavailable.status_code == 503
+
+
+def test_a_driver_bug_is_not_answered_503() -> None:
+    assert as_unavailable(asyncpg.exceptions.ProtocolError("unexpected message")) is None
