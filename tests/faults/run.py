@@ -185,6 +185,21 @@ class Faults:
         return f"down and up again in {time.monotonic() - began:.1f} s"
 
 
+def stop_restarted_postgres(pgdata: Path) -> None:
+    """The embedded server ``pg_ctl restart`` started is not the one the stack started and
+    stops: stop it here, when it still runs (by its data folder's postmaster.pid)."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return
+    import pgserver
+
+    user = {"user": "pgserver"} if os.geteuid() == 0 else {}
+    pg_ctl = getattr(pgserver, "pg_ctl")  # noqa: B009 (made at import, unknown to mypy)
+    pg_ctl(["stop", "-m", "fast", "-w"], pgdata=pgdata, **user)
+
+
 # --- the run --------------------------------------------------------------------------
 
 
@@ -444,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         progress.say("stopping the stack (SIGINT)")
         stack.stop()
+        stop_restarted_postgres(args.state_dir.resolve() / "pgdata")
         if shared:
             drop_database(shared, DATABASE)
     text = render(args, answers, faults, checks, drain_s)
