@@ -7,32 +7,33 @@ import uuid
 
 import asyncpg
 
-from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
-from tests.conftest import Infra, migrate_to, off_loop
+from leadflow_local.postgres import plain_dsn
+from tests.conftest import Infra, fresh_database, migrate_to
 
 BEFORE = "5c8d1e7f2a90"
 KEYS_CLAIMS_AND_ANSWERS = "3f9a6d2c4b81"
 PARTNER_WEBHOOKS = "7d3b9e2f5a16"
 
 
+async def an_assignment_made_before(conn: asyncpg.Connection, lead_id: uuid.UUID) -> None:
+    """An assignment as the oldest revisions store it: Ben has a hot SQL lead."""
+    await conn.execute(
+        "INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,"
+        " reason, temperature, status) VALUES ($1, 'rep', 'rep-ben', '[]', 'r', 'hot', 'sql')",
+        lead_id,
+    )
+
+
 async def test_assignments_made_before_are_first_routings_nobody_answered(
     infra_env: Infra,
 ) -> None:
-    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
-    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
-    admin_url = with_database(infra_env.admin_url, name)
-    service_url = with_database(infra_env.service_url("router"), name)
     lead_id = uuid.uuid4()
-    try:
+    with fresh_database(infra_env, ()) as own:  # a database of its own, not migrated
+        admin_url, service_url = own.admin_url, own.service_url("router")
         migrate_to("router", admin_url, service_url, BEFORE)
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
-            await conn.execute(
-                "INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,"
-                " reason, temperature, status) VALUES ($1, 'rep', 'rep-ben', '[]', 'r', 'hot',"
-                " 'sql')",
-                lead_id,
-            )
+            await an_assignment_made_before(conn, lead_id)
             migrate_to("router", admin_url, service_url, "head")
             after = await conn.fetchrow("SELECT * FROM router.assignments")
             keys = await conn.fetchval("SELECT count(*) FROM router.api_keys")
@@ -41,8 +42,6 @@ async def test_assignments_made_before_are_first_routings_nobody_answered(
             tables = await conn.fetchval("SELECT to_regclass('router.api_keys')::text")
         finally:
             await conn.close()
-    finally:
-        off_loop(lambda: drop_database(infra_env.admin_url, name))
     assert after["lead_id"] == lead_id and after["assignee_id"] == "rep-ben"
     assert (after["attempt"], after["accepted_at"], after["declined_by"]) == (1, None, [])
     assert (after["country"], after["details"]) == (None, None)  # never claimed nor handed on
@@ -55,21 +54,13 @@ async def test_history_and_sla_leave_assignments_made_before_without_a_deadline(
 ) -> None:
     """The 2026-12-05 migration: assignments made before have no deadline (never expire) and
     no history yet; down again, its tables and column are gone."""
-    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
-    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
-    admin_url = with_database(infra_env.admin_url, name)
-    service_url = with_database(infra_env.service_url("router"), name)
     lead_id = uuid.uuid4()
-    try:
+    with fresh_database(infra_env, ()) as own:  # a database of its own, not migrated
+        admin_url, service_url = own.admin_url, own.service_url("router")
         migrate_to("router", admin_url, service_url, KEYS_CLAIMS_AND_ANSWERS)
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
-            await conn.execute(
-                "INSERT INTO router.assignments (lead_id, assignee_kind, assignee_id, rule_path,"
-                " reason, temperature, status) VALUES ($1, 'rep', 'rep-ben', '[]', 'r', 'hot',"
-                " 'sql')",
-                lead_id,
-            )
+            await an_assignment_made_before(conn, lead_id)
             migrate_to("router", admin_url, service_url, "head")
             after = await conn.fetchrow("SELECT * FROM router.assignments")
             counts = await conn.fetchrow(
@@ -84,8 +75,6 @@ async def test_history_and_sla_leave_assignments_made_before_without_a_deadline(
             )
         finally:
             await conn.close()
-    finally:
-        off_loop(lambda: drop_database(infra_env.admin_url, name))
     assert after["lead_id"] == lead_id and after["answer_by"] is None
     assert (counts["routings"], counts["lead_times"]) == (0, 0)
     assert down["lead_id"] == lead_id and "answer_by" not in dict(down) and tables == 0
@@ -98,11 +87,8 @@ async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
     language and segment, has no daily cap, no hours and no time off, and is not paused; a
     partner weighs 1; no company has an owner. Down again, the columns and the new tables
     are gone and the rows stay."""
-    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
-    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
-    admin_url = with_database(infra_env.admin_url, name)
-    service_url = with_database(infra_env.service_url("router"), name)
-    try:
+    with fresh_database(infra_env, ()) as own:  # a database of its own, not migrated
+        admin_url, service_url = own.admin_url, own.service_url("router")
         migrate_to("router", admin_url, service_url, PARTNER_WEBHOOKS)
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
@@ -126,8 +112,6 @@ async def test_reps_and_partners_from_before_eligibility_keep_todays_routing(
             owners = await conn.fetchval("SELECT to_regclass('router.company_owners')::text")
         finally:
             await conn.close()
-    finally:
-        off_loop(lambda: drop_database(infra_env.admin_url, name))
     assert (rep["languages"], rep["segments"], rep["daily_cap"], rep["hours"]) == (
         [],
         [],

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 
-from leadflow_local.postgres import create_database, drop_database, plain_dsn, with_database
-from tests.conftest import Infra, migrate_to, off_loop
+from leadflow_local.postgres import plain_dsn
+from tests.conftest import Infra, fresh_database, migrate_to
 
 BEFORE = "9e4b7c2d5a13"  # the migration before: history and SLAs
 TABLES = (
@@ -17,11 +15,8 @@ TABLES = (
 
 
 async def test_the_webhook_tables_come_and_go(infra_env: Infra) -> None:
-    name = f"leadflow_migration_{uuid.uuid4().hex[:8]}"
-    off_loop(lambda: create_database(infra_env.admin_url, name, exist_ok=False))
-    admin_url = with_database(infra_env.admin_url, name)
-    service_url = with_database(infra_env.service_url("router"), name)
-    try:
+    with fresh_database(infra_env, ()) as own:  # a database of its own, not migrated
+        admin_url, service_url = own.admin_url, own.service_url("router")
         migrate_to("router", admin_url, service_url, "7d3b9e2f5a16")
         conn = await asyncpg.connect(plain_dsn(admin_url))
         try:
@@ -30,7 +25,5 @@ async def test_the_webhook_tables_come_and_go(infra_env: Infra) -> None:
             down = tuple(await conn.fetchrow(TABLES))
         finally:
             await conn.close()
-    finally:
-        off_loop(lambda: drop_database(infra_env.admin_url, name))
     assert up == ("router.partner_webhooks", "router.webhook_deliveries")
     assert down == (None, None)
