@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
 from collections import Counter
@@ -40,7 +39,7 @@ from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.score import EXAMPLE_RULES, verified_leads
 from tests.bench.verify_report import RunStats, num, stats
-from tests.bench.verify_run import Mode, RunFailed, bench_postgres, stage_runs
+from tests.bench.verify_run import Mode, RunFailed, bench_postgres, fresh_state, stage_runs
 from tests.infra import ROOT
 
 OUT = ROOT / ".local" / "bench"
@@ -149,10 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress("router")
     busy = busy_share()
     progress.say(f"CPU busy before starting: {busy:.0%} (other processes)")
-    state = args.state_dir.resolve()
-    shutil.rmtree(state, ignore_errors=True)
-    state.mkdir(parents=True)
-    args.state_dir = state
+    state = args.state_dir = fresh_state(args.state_dir)
     progress.say(f"scoring {args.leads:,} leads under the example rules")
     events = scored_leads(args.leads, args.seed)
     try:

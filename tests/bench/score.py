@@ -27,7 +27,6 @@ import asyncio
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -63,7 +62,14 @@ from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import NOISY, busy_share, cpu_model, publish_report
 from tests.bench.sampling import Sampler
 from tests.bench.verify_report import RunStats, num, stats
-from tests.bench.verify_run import Mode, RunFailed, RunResult, bench_postgres, stage_runs
+from tests.bench.verify_run import (
+    Mode,
+    RunFailed,
+    RunResult,
+    bench_postgres,
+    fresh_state,
+    stage_runs,
+)
 from tests.infra import ROOT
 
 OUT = ROOT / ".local" / "bench"
@@ -446,10 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress("score")
     busy = busy_share()
     progress.say(f"CPU busy before starting: {busy:.0%} (other processes)")
-    state = args.state_dir.resolve()
-    shutil.rmtree(state, ignore_errors=True)
-    state.mkdir(parents=True)
-    args.state_dir = state
+    state = args.state_dir = fresh_state(args.state_dir)
     try:
         with ExitStack() as stack:
             pg = bench_postgres(stack, args.postgres, args.admin_url, state / "pgdata", progress)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -37,7 +36,7 @@ from tests.bench.pipeline_run import Progress, add_stack_options
 from tests.bench.report import busy_share, cpu_model, publish_report
 from tests.bench.verify_input import captured_events, mail_zone
 from tests.bench.verify_report import Context, report
-from tests.bench.verify_run import Mode, Run, RunFailed, RunResult, bench_postgres
+from tests.bench.verify_run import Mode, Run, RunFailed, RunResult, bench_postgres, fresh_state
 from tests.dns_server import Zone, serve
 from tests.infra import ROOT
 
@@ -74,9 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run_all(args: argparse.Namespace, progress: Progress) -> tuple[list[RunResult], str, str]:
     """Every run; returns their results, which Postgres, and what the DNS zone holds."""
-    state = args.state_dir.resolve()
-    shutil.rmtree(state, ignore_errors=True)
-    state.mkdir(parents=True)
+    state = fresh_state(args.state_dir)
     progress.say(f"building {args.leads:,} lead.captured events")
     events = captured_events(args.leads, args.seed)
     zone_text = mail_zone(email_domains())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
@@ -29,6 +30,14 @@ OUTCOME_TOPICS = (Topics.VERIFIED, Topics.REJECTED)
 SESSION_TIMEOUT_MS = 6000  # as `make run`: a consumer's first join to Tansu takes about half
 POLL_S = 0.02
 SETTLE_S = 1.0  # after the last outcome, for a duplicate to show
+
+
+def fresh_state(folder: Path) -> Path:
+    """A stage benchmark's state folder, emptied; returns its absolute path."""
+    state = folder.resolve()
+    shutil.rmtree(state, ignore_errors=True)
+    state.mkdir(parents=True)
+    return state
 
 
 @dataclass(frozen=True)
