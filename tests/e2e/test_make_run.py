@@ -97,10 +97,10 @@ async def test_run_starts_everything_routes_a_lead_and_stops_cleanly_on_ctrl_c(
         await _feedback_reaches_score(router, score, executive, tmp_path)
         verify_ready = f"http://127.0.0.1:{ports.consumer_base + 1}/readyz"
         pids["verify-consumer"] = await _a_killed_consumer_is_restarted(
-            stack, pids["verify-consumer"], verify_ready, capture, tmp_path
+            stack, pids["verify-consumer"], verify_ready, capture
         )
         pids |= await _a_killed_broker_is_restarted_and_nothing_is_lost(
-            stack, pids["tansu"], lead_id, capture, tmp_path
+            stack, pids["tansu"], lead_id, capture
         )
 
         code = await asyncio.to_thread(stack.stop, 30)
@@ -228,66 +228,54 @@ async def _feedback_reaches_score(
 
 
 async def _a_killed_consumer_is_restarted(
-    stack: Stack, pid: int, ready_url: str, capture: str, tmp_path: Path
+    stack: Stack, pid: int, ready_url: str, capture: str
 ) -> int:
     """kill -9 of verify's consumer (by its PID: this test's own stack): the launcher starts
     it again, it is ready within seconds, and a lead posted then is routed."""
     os.kill(pid, signal.SIGKILL)
-    pids_file = tmp_path / "state" / "run.pids"
     started = asyncio.get_running_loop().time()
     new, ready = pid, False
     async with httpx.AsyncClient(timeout=2) as client:
         while asyncio.get_running_loop().time() - started < 60 and not ready:
             await asyncio.sleep(0.2)
-            rows = [line.split() for line in pids_file.read_text().splitlines() if line]
-            new = next((int(p) for p, name in rows if name == "verify-consumer"), pid)
+            new = stack.pids().get("verify-consumer", pid)
             if new != pid:
                 with contextlib.suppress(httpx.HTTPError):
                     ready = (await client.get(ready_url)).status_code == 200
     assert new != pid and ready, stack.output
-    async with httpx.AsyncClient(base_url=capture, timeout=10) as client:
-        response = await client.post(
-            "/v1/leads",
-            json={"email": "after.restart@example.com", "country": "US"},
-            headers={"X-Leadflow-Source": "web-form"},
-        )
-    assert response.status_code == 202, response.text
-    lead_id = uuid.UUID(response.json()["lead_id"])
-    routed = await wait_for_events(
-        stack.bootstrap_servers, [Topics.ROUTED], {lead_id}, timeout_s=30
-    )
-    assert [e.type for e in routed[lead_id]] == ["lead.routed"]
+    await _a_lead_posted_now_is_routed(stack, capture, "after.restart@example.com")
     return new
 
 
 async def _a_killed_broker_is_restarted_and_nothing_is_lost(
-    stack: Stack, pid: int, earlier: uuid.UUID, capture: str, tmp_path: Path
+    stack: Stack, pid: int, earlier: uuid.UUID, capture: str
 ) -> dict[str, int]:
     """kill -9 of the broker (its topics are in memory): the launcher starts a new one and
     the consumers again, every service re-drives what it had published, so the lead routed
     before is on ``leads.routed.v1`` again, and a lead posted then is routed. Returns the
     new PIDs."""
     os.kill(pid, signal.SIGKILL)
-    pids_file = tmp_path / "state" / "run.pids"
     started = asyncio.get_running_loop().time()
     names = [f"{s}-consumer" for s in ("capture", "verify", "score", "router")]
     rows: dict[str, int] = {}
     while asyncio.get_running_loop().time() - started < 90:
         await asyncio.sleep(0.5)
-        rows = {
-            name: int(p)
-            for p, name in (ln.split() for ln in pids_file.read_text().split("\n") if ln)
-        }
+        rows = stack.pids()
         if rows.get("tansu", pid) != pid and "consumers started again" in stack.output:
             break
     assert rows.get("tansu", pid) != pid, stack.output
     assert "wait in the outbox again" in stack.output, stack.output
     again = await wait_for_events(stack.bootstrap_servers, [Topics.ROUTED], {earlier}, timeout_s=60)
     assert [e.type for e in again[earlier]] == ["lead.routed"]
+    await _a_lead_posted_now_is_routed(stack, capture, "after.broker@example.com")
+    return {name: rows[name] for name in ["tansu", *names]}
+
+
+async def _a_lead_posted_now_is_routed(stack: Stack, capture: str, email: str) -> None:
     async with httpx.AsyncClient(base_url=capture, timeout=10) as client:
         response = await client.post(
             "/v1/leads",
-            json={"email": "after.broker@example.com", "country": "US"},
+            json={"email": email, "country": "US"},
             headers={"X-Leadflow-Source": "web-form"},
         )
     assert response.status_code == 202, response.text
@@ -296,4 +284,3 @@ async def _a_killed_broker_is_restarted_and_nothing_is_lost(
         stack.bootstrap_servers, [Topics.ROUTED], {lead_id}, timeout_s=60
     )
     assert [e.type for e in routed[lead_id]] == ["lead.routed"]
-    return {name: rows[name] for name in ["tansu", *names]}
